@@ -1,0 +1,54 @@
+//! The one place that maps errors to HTTP statuses and the JSON error body
+//! `{"error": "...", "detail": "..."}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::incidents::QueryError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Bad input: what was wrong (`error`) and what is allowed (`detail`).
+    #[error("{error}: {detail}")]
+    BadRequest { error: String, detail: String },
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Anything that is our fault; logged, answered with a generic message.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(error: impl Into<String>, detail: impl Into<String>) -> ApiError {
+        ApiError::BadRequest {
+            error: error.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> ApiError {
+        ApiError::bad_request(format!("invalid {}", e.param), e.detail)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error, detail) = match self {
+            ApiError::BadRequest { error, detail } => (StatusCode::BAD_REQUEST, error, detail),
+            ApiError::NotFound(detail) => (StatusCode::NOT_FOUND, "not found".to_string(), detail),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error".to_string(),
+                    "the server failed to answer; the error was logged".to_string(),
+                )
+            }
+        };
+        (status, Json(json!({ "error": error, "detail": detail }))).into_response()
+    }
+}

@@ -1,0 +1,46 @@
+//! HTTP surface (axum): one file per resource, each with its own `router()`, merged in [`app`].
+//!
+//! Handlers parse and validate, call the domain modules, and turn their errors into responses
+//! through [`error::ApiError`] — the only place that chooses status codes.
+
+pub mod error;
+pub mod export;
+pub mod geocode;
+pub mod health;
+pub mod incidents;
+pub mod params;
+pub mod regions;
+pub mod state;
+pub mod web;
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+
+pub use error::ApiError;
+pub use state::{AppState, StateError};
+
+/// Media type of GeoJSON responses (RFC 7946).
+pub const GEOJSON: &str = "application/geo+json";
+
+/// The whole application; tests call it without a socket (`app(state).oneshot(request)`).
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(incidents::router())
+        .merge(regions::router())
+        .merge(geocode::router())
+        .merge(export::router())
+        .merge(health::router())
+        .merge(web::router())
+        .fallback(|| async { ApiError::NotFound("no such path".into()) })
+        .with_state(state)
+}
+
+/// A body with a content type.
+pub(crate) fn typed(content_type: &'static str, body: Vec<u8>) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
+}

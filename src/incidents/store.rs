@@ -1,0 +1,277 @@
+//! Durable storage of incidents in SQLite (rusqlite, bundled) inside the data directory.
+//!
+//! The store is the source of truth; the R-tree catalogue is rebuilt from it at start-up.
+//! Journal mode is WAL with `synchronous = FULL`: a write that returned is on disk even across
+//! a power cut, and readers are never blocked by the writer.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::model::{Incident, Review};
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "incidents.sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored incident {id} is unreadable: {detail}")]
+    Corrupt { id: String, detail: String },
+    #[error("incident {id} is invalid: {detail}")]
+    Invalid { id: String, detail: String },
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY NOT NULL,
+    event_date TEXT NOT NULL,
+    event_date_end TEXT,
+    time_precision INTEGER NOT NULL,
+    disorder_type TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    sub_event_type TEXT NOT NULL,
+    actor1 TEXT,
+    actor2 TEXT,
+    fatalities INTEGER NOT NULL,
+    location TEXT NOT NULL,
+    location_ar TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    admin1_ar TEXT NOT NULL,
+    geo_precision INTEGER NOT NULL,
+    place_id TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    source_text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    review TEXT NOT NULL,
+    lon REAL NOT NULL,
+    lat REAL NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) STRICT;
+";
+
+const COLUMNS: &str = "id, event_date, event_date_end, time_precision, disorder_type, event_type, \
+    sub_event_type, actor1, actor2, fatalities, location, location_ar, admin1, admin1_ar, \
+    geo_precision, place_id, notes, source_text, source, review, lon, lat";
+
+impl Store {
+    /// Opens (creating if needed) `DIR/incidents.sqlite`.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let conn = Connection::open(dir.join(DB_FILE))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Store::init(conn)
+    }
+
+    /// A throwaway store, for tests and one-shot commands.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store { conn })
+    }
+
+    pub fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Inserts or replaces incidents by id and sets the meta entries, all in one transaction:
+    /// either everything is stored or nothing is.
+    pub fn upsert(
+        &mut self,
+        incidents: &[Incident],
+        meta: &[(&str, &str)],
+    ) -> Result<(), StoreError> {
+        for inc in incidents {
+            inc.validate().map_err(|detail| StoreError::Invalid {
+                id: inc.id.clone(),
+                detail,
+            })?;
+        }
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO incidents ({COLUMNS}) VALUES \
+                 (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+            ))?;
+            for i in incidents {
+                stmt.execute(params![
+                    i.id,
+                    i.event_date.to_string(),
+                    i.event_date_end.map(|d| d.to_string()),
+                    i.time_precision,
+                    i.disorder_type,
+                    i.event_type,
+                    i.sub_event_type,
+                    i.actor1,
+                    i.actor2,
+                    i.fatalities,
+                    i.location,
+                    i.location_ar,
+                    i.admin1,
+                    i.admin1_ar,
+                    i.geo_precision,
+                    i.place_id,
+                    i.notes,
+                    i.source_text,
+                    i.source,
+                    i.review.as_str(),
+                    i.lon,
+                    i.lat,
+                ])?;
+            }
+            let mut meta_stmt =
+                tx.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?;
+            for (k, v) in meta {
+                meta_stmt.execute([k, v])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every stored incident (unordered).
+    pub fn load_all(&self) -> Result<Vec<Incident>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM incidents"))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(RawRow {
+                id: r.get(0)?,
+                event_date: r.get(1)?,
+                event_date_end: r.get(2)?,
+                incident: Incident {
+                    id: r.get(0)?,
+                    event_date: NaiveDate::MIN,
+                    event_date_end: None,
+                    time_precision: r.get(3)?,
+                    disorder_type: r.get(4)?,
+                    event_type: r.get(5)?,
+                    sub_event_type: r.get(6)?,
+                    actor1: r.get(7)?,
+                    actor2: r.get(8)?,
+                    fatalities: r.get(9)?,
+                    location: r.get(10)?,
+                    location_ar: r.get(11)?,
+                    admin1: r.get(12)?,
+                    admin1_ar: r.get(13)?,
+                    geo_precision: r.get(14)?,
+                    place_id: r.get(15)?,
+                    notes: r.get(16)?,
+                    source_text: r.get(17)?,
+                    source: r.get(18)?,
+                    review: Review::Curated,
+                    lon: r.get(20)?,
+                    lat: r.get(21)?,
+                },
+                review: r.get(19)?,
+            })
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row?.finish()?);
+        }
+        Ok(out)
+    }
+}
+
+struct RawRow {
+    id: String,
+    event_date: String,
+    event_date_end: Option<String>,
+    review: String,
+    incident: Incident,
+}
+
+impl RawRow {
+    fn finish(self) -> Result<Incident, StoreError> {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            id: self.id.clone(),
+            detail,
+        };
+        let date = |s: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|e| corrupt(format!("date {s:?}: {e}")))
+        };
+        let mut inc = self.incident.clone();
+        inc.event_date = date(&self.event_date)?;
+        inc.event_date_end = self.event_date_end.as_deref().map(date).transpose()?;
+        inc.review = Review::parse(&self.review)
+            .ok_or_else(|| corrupt(format!("review {:?}", self.review)))?;
+        Ok(inc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incidents::model::tests::sample;
+
+    #[test]
+    fn round_trip_and_upsert_by_id() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut a = sample("A", 36.5, 35.5, "2025-11-24");
+        a.event_date_end = NaiveDate::from_ymd_opt(2025, 11, 27);
+        a.review = Review::Extracted;
+        {
+            let mut store = Store::open(dir.path()).expect("open");
+            store
+                .upsert(
+                    &[a.clone(), sample("B", 36.0, 35.0, "2025-11-25")],
+                    &[("k", "v")],
+                )
+                .expect("upsert");
+            a.fatalities = 3;
+            store.upsert(&[a.clone()], &[]).expect("upsert again");
+        }
+        let store = Store::open(dir.path()).expect("reopen");
+        assert_eq!(store.count().expect("count"), 2);
+        assert_eq!(store.meta("k").expect("meta").as_deref(), Some("v"));
+        let mut all = store.load_all().expect("load");
+        all.sort_by(|x, y| x.id.cmp(&y.id));
+        assert_eq!(all[0], a);
+    }
+
+    #[test]
+    fn invalid_batch_stores_nothing() {
+        let mut store = Store::open_in_memory().expect("open");
+        let mut bad = sample("BAD", 36.0, 35.0, "2025-11-24");
+        bad.geo_precision = 7;
+        let err = store
+            .upsert(&[sample("OK", 36.0, 35.0, "2025-11-24"), bad], &[])
+            .unwrap_err();
+        assert!(err.to_string().contains("geo_precision"), "{err}");
+        assert_eq!(store.count().expect("count"), 0);
+    }
+}

@@ -1,0 +1,232 @@
+//! Command line: parse flags, build state, run — nothing else lives here.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use incident_map::export::{geojson, Format};
+use incident_map::gazetteer::Gazetteer;
+use incident_map::incidents::Filter;
+use incident_map::AppState;
+
+const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+const DEFAULT_DATA: &str = "./data";
+
+/// Security incidents in Syria on a map: geocoded news reports served as GeoJSON, an API and a
+/// MapLibre web map, with no internet needed.
+#[derive(Parser)]
+#[command(name = "incident-map", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web map and the API (the default command).
+    Serve(ServeArgs),
+    /// Look a place name up in the gazetteer (Arabic or Latin script) and print ranked candidates.
+    Geocode(GeocodeArgs),
+    /// Write the incidents that match the filters to stdout or a file.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// Data directory holding the SQLite store; created and seeded on first use.
+    #[arg(long, env = "INCIDENT_MAP_DATA", default_value = DEFAULT_DATA)]
+    data: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "INCIDENT_MAP_ADDR", default_value = DEFAULT_ADDR)]
+    addr: SocketAddr,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct GeocodeArgs {
+    /// The place as written, e.g. "سراقب" or "Deir ez-Zor countryside".
+    #[arg(required = true)]
+    name: Vec<String>,
+    /// Text around the place (a governorate or the city that "the city" refers to).
+    #[arg(long)]
+    context: Option<String>,
+    /// How many candidates to print.
+    #[arg(long, default_value_t = 5)]
+    limit: usize,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// minLon,minLat,maxLon,maxLat in degrees (WGS84).
+    #[arg(long, allow_hyphen_values = true)]
+    bbox: Option<String>,
+    /// A governorate id (idlib, aleppo, rif-dimashq, …; see /api/regions).
+    #[arg(long)]
+    region: Option<String>,
+    /// A date, an RFC 3339 date-time, or an interval a/b with `..` for an open end.
+    #[arg(long)]
+    datetime: Option<String>,
+    /// ACLED event types, comma-separated (e.g. "Battles,Strategic developments").
+    #[arg(long)]
+    event_type: Option<String>,
+    /// At most this many incidents.
+    #[arg(long)]
+    limit: Option<String>,
+    /// Output format: geojson.
+    #[arg(long, default_value = "geojson")]
+    format: String,
+    /// Output file; stdout when absent.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "incident_map=info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs {
+        addr: DEFAULT_ADDR.parse().unwrap_or_else(|_| unreachable!()),
+        data: DataArgs {
+            data: PathBuf::from(DEFAULT_DATA),
+        },
+    })) {
+        Command::Serve(a) => serve(a),
+        Command::Geocode(a) => geocode(a),
+        Command::Export(a) => export(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let state = AppState::open(&args.data.data)
+        .with_context(|| format!("opening data directory {}", args.data.data.display()))?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("binding {}", args.addr))?;
+        let addr = listener.local_addr()?;
+        eprintln!(
+            "incident-map: {} incidents, listening on http://{addr}/",
+            state.catalog().len()
+        );
+        axum::serve(listener, incident_map::app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn geocode(args: GeocodeArgs) -> anyhow::Result<ExitCode> {
+    let gazetteer = Gazetteer::embedded().context("loading the gazetteer")?;
+    let query = args.name.join(" ");
+    if query.trim().is_empty() {
+        anyhow::bail!("the place name is empty");
+    }
+    let candidates = gazetteer.geocode(&query, args.context.as_deref(), args.limit.max(1));
+    if candidates.is_empty() {
+        eprintln!("unresolved: no gazetteer entry matches {query:?}");
+        return Ok(ExitCode::from(1));
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "score\tprecision\tplace_id\tname\tname_ar\tadmin1\tlon\tlat\tmatched"
+    )?;
+    for c in candidates {
+        writeln!(
+            out,
+            "{:.3}\t{}\t{}\t{}\t{}\t{}\t{:.6}\t{:.6}\t{}",
+            c.score,
+            c.geo_precision,
+            c.place.id,
+            c.place.name,
+            c.place.name_ar.as_deref().unwrap_or(""),
+            c.region.map(|r| r.name.as_str()).unwrap_or(""),
+            c.place.lon,
+            c.place.lat,
+            c.matched_name
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let format = Format::parse(&args.format).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+    let mut pairs = Vec::new();
+    for (key, value) in [
+        ("bbox", args.bbox),
+        ("region", args.region),
+        ("datetime", args.datetime),
+        ("event_type", args.event_type),
+        ("limit", args.limit),
+    ] {
+        if let Some(v) = value {
+            pairs.push((key.to_string(), v));
+        }
+    }
+    let state = AppState::open(&args.data.data)
+        .with_context(|| format!("opening data directory {}", args.data.data.display()))?;
+    let filter = Filter::parse(&pairs, state.gazetteer(), &[])
+        .map_err(|e| anyhow::anyhow!("--{}: {}", e.param.replace('_', "-"), e.detail))?;
+    let catalog = state.catalog();
+    let matched = filter.select(&catalog, state.gazetteer());
+    let positions = filter.page(&matched, None);
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(w);
+        match format {
+            Format::GeoJson => geojson::write_collection(&mut w, &catalog, "incidents", positions)?,
+        }
+        w.flush()
+    };
+    match &args.output {
+        Some(path) => {
+            let mut file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            write(&mut file).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {} incidents to {}", positions.len(), path.display());
+        }
+        None => write(&mut std::io::stdout().lock()).context("writing to stdout")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
