@@ -582,7 +582,18 @@ fn attach_leftover(items: &mut [Item], seg_start: usize, pending: &mut Vec<Marke
 /// relation word after an unknown name ("qwxzy near Idlib" → near Idlib).
 pub fn main_item(items: &[Item]) -> Option<(usize, bool)> {
     let first = items.first()?;
-    if first.target != Target::Unknown {
+    // a word matched only weakly is as good as unknown ("قرية صغيرة قرب سراقب")
+    let unknown = match &first.target {
+        Target::Unknown => true,
+        Target::Named(hits) => {
+            first.fuzzy
+                && hits
+                    .first()
+                    .is_none_or(|h| h.score < super::RESOLVE_THRESHOLD)
+        }
+        Target::TheCity | Target::TheCapital => false,
+    };
+    if !unknown {
         return Some((0, false));
     }
     items
@@ -704,6 +715,8 @@ mod tests {
         assert_eq!(main_item(&items), None);
         let items = read(&ix, "qwxzy near Idlib");
         assert_eq!(main_item(&items), Some((1, true)));
+        let items = read(&ix, "قرية صغيرة قرب سراقب");
+        assert_eq!(main_item(&items), Some((items.len() - 1, true)));
         assert!(read(&ix, "").is_empty());
         assert!(read(&ix, "...").is_empty());
     }
