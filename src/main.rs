@@ -18,10 +18,18 @@ const DEFAULT_DATA: &str = "./data";
 /// Security incidents in Syria on a map: geocoded news reports served as GeoJSON, an API and a
 /// MapLibre web map, with no internet needed.
 #[derive(Parser)]
-#[command(name = "incident-map", version, about)]
+#[command(
+    name = "incident-map",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// With no command, `serve` runs with these options.
+    #[command(flatten)]
+    serve: ServeArgs,
 }
 
 #[derive(Subcommand)]
@@ -99,12 +107,7 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs {
-        addr: DEFAULT_ADDR.parse().unwrap_or_else(|_| unreachable!()),
-        data: DataArgs {
-            data: PathBuf::from(DEFAULT_DATA),
-        },
-    })) {
+    let result = match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(a) => serve(a),
         Command::Geocode(a) => geocode(a),
         Command::Export(a) => export(a),

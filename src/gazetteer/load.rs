@@ -1,5 +1,5 @@
-//! Parsing the gazetteer files: places TSV (GeoNames and curated), aliases TSV and the
-//! governorates GeoJSON. Every problem is an error naming the file and the line (or feature);
+//! Parsing the gazetteer files: places TSV (GeoNames and curated), aliases TSV, foreign places
+//! TSV and the governorates GeoJSON. Every problem is an error naming the file and the line (or feature);
 //! nothing here panics on bad data.
 
 use std::collections::HashMap;
@@ -22,6 +22,31 @@ const PLACE_COLUMNS: [&str; 9] = [
     "alternate_names",
 ];
 const ALIAS_COLUMNS: [&str; 3] = ["place_id", "name", "source"];
+const FOREIGN_COLUMNS: [&str; 8] = [
+    "id",
+    "name",
+    "country",
+    "lat",
+    "lon",
+    "feature_code",
+    "population",
+    "names",
+];
+
+/// A populated place outside Syria (`foreign.tsv`): never an answer, only a namesake that may
+/// stop a Syrian place from answering for a name (see `lookup`).
+#[derive(Debug, Clone)]
+pub struct Foreign {
+    /// GeoNames name
+    pub name: String,
+    /// ISO 3166-1 alpha-2 country code
+    pub country: String,
+    /// GeoNames feature code (`PPLC` for a national capital); may be empty
+    pub feature_code: String,
+    pub population: u64,
+    /// other Latin- and Arabic-script names
+    pub names: Vec<String>,
+}
 
 fn line_err(file: &str, line: usize, problem: impl Into<String>) -> GazetteerError {
     GazetteerError::BadLine {
@@ -116,13 +141,7 @@ pub fn places(file: &str, text: &str, out: &mut Vec<Place>) -> Result<(), Gazett
         if id.is_empty() || name.is_empty() {
             return Err(line_err(file, n, "`id` and `name` must not be empty"));
         }
-        let population = if pop.is_empty() {
-            0
-        } else {
-            pop.parse().map_err(|_| {
-                line_err(file, n, format!("population `{pop}` is not a whole number"))
-            })?
-        };
+        let population = parse_population(file, n, pop)?;
         out.push(Place {
             id: id.to_string(),
             name: name.to_string(),
@@ -141,6 +160,54 @@ pub fn places(file: &str, text: &str, out: &mut Vec<Place>) -> Result<(), Gazett
         });
     }
     Ok(())
+}
+
+fn parse_population(file: &str, line: usize, pop: &str) -> Result<u64, GazetteerError> {
+    if pop.is_empty() {
+        return Ok(0);
+    }
+    pop.parse().map_err(|_| {
+        line_err(
+            file,
+            line,
+            format!("population `{pop}` is not a whole number"),
+        )
+    })
+}
+
+/// The foreign places of `foreign.tsv`; an empty text gives none.
+pub fn foreign(file: &str, text: &str) -> Result<Vec<Foreign>, GazetteerError> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (n, f) in tsv_rows(file, text, &FOREIGN_COLUMNS)? {
+        let [id, name, country, lat, lon, code, pop, names] = f[..] else {
+            return Err(line_err(file, n, "wrong number of columns"));
+        };
+        if id.is_empty() || name.is_empty() || country.is_empty() {
+            return Err(line_err(
+                file,
+                n,
+                "`id`, `name` and `country` must not be empty",
+            ));
+        }
+        parse_coord(file, n, "lat", lat, 90.0)?;
+        parse_coord(file, n, "lon", lon, 180.0)?;
+        out.push(Foreign {
+            name: name.to_string(),
+            country: country.to_string(),
+            feature_code: code.to_string(),
+            population: parse_population(file, n, pop)?,
+            names: names
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+        });
+    }
+    Ok(out)
 }
 
 /// Adds the names of an aliases TSV to the places they name.
@@ -349,6 +416,20 @@ mod tests {
         let bad = "place_id\tname\tsource\np2\tX\tnews\n";
         let err = aliases("aliases.tsv", bad, &mut ps, &by_id).expect_err("unknown id");
         assert!(err.to_string().contains("aliases.tsv, line 2"), "{err}");
+    }
+
+    #[test]
+    fn foreign_places_parse() {
+        let head = "id\tname\tcountry\tlat\tlon\tfeature_code\tpopulation\tnames\n";
+        let text = format!("{head}geonames:1\tKilis\tTR\t36.72\t37.12\tPPLA\t82301\tKilis|كلس\n");
+        let out = foreign("foreign.tsv", &text).expect("parses");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].names, vec!["Kilis", "كلس"]);
+        assert_eq!(out[0].population, 82301);
+        assert!(foreign("foreign.tsv", "").expect("empty").is_empty());
+        let bad = format!("{head}geonames:1\tKilis\tTR\t136.7\t37.1\tPPLA\t1\t\n");
+        let err = foreign("foreign.tsv", &bad).expect_err("lat out of range");
+        assert!(err.to_string().contains("foreign.tsv, line 2"), "{err}");
     }
 
     #[test]

@@ -7,7 +7,10 @@
 //!   the city the countryside is named after), "west of the city"; 3 a governorate only.
 //! - Ties go to the higher feature code (PPLC > PPLA > PPLA2 > … > PPL > PPLX > ADM1), then to the
 //!   larger population.
+//! - Places outside Syria (`foreign.tsv`) are never answers, but they stop their Syrian
+//!   namesakes: see `Gazetteer::yields_to_foreign` for the rule.
 
+use super::fuzzy::spelling_similarity;
 use super::index::{Hit, NameKind};
 use super::query::{self, Item, Marker, Target};
 use super::{Candidate, Gazetteer, MIN_SCORE, RESOLVE_THRESHOLD};
@@ -22,6 +25,16 @@ pub const NEAR_CONTEXT_KM: f64 = 25.0;
 const TOWN_FOR_GOVERNORATE: f64 = 0.95;
 /// Score of "the capital" when no name follows.
 const THE_CAPITAL: f64 = 0.9;
+/// A foreign place this populous (or a national capital) is famous: without context, it takes
+/// a name from any Syrian namesake.
+pub const FAMOUS_POPULATION: u64 = 1_000_000;
+/// Syria's neighbours (ISO 3166-1): their towns are named in the same reports.
+pub const NEIGHBOURS: &[&str] = &["TR", "IQ", "JO", "LB", "IL", "PS"];
+/// A town of a neighbour this large takes an equally matching name from a Syrian namesake
+/// without context.
+pub const NEIGHBOUR_TOWN_POPULATION: u64 = 30_000;
+/// Two hits whose scores differ by less than this match equally well.
+const SAME_SCORE: f64 = 1e-9;
 
 /// Rank of a GeoNames feature code: lower is more important.
 pub fn feature_rank(code: &str) -> u8 {
@@ -55,6 +68,27 @@ struct Scored {
     score: f64,
     matched: String,
     precision: u8,
+    /// how well the name matched the words, before any context or governorate factor
+    name_score: f64,
+    /// the name matched is one of the place's own names (`NameKind::is_own`)
+    own: bool,
+    /// the index entry of the name matched (none for "the capital")
+    entry: Option<usize>,
+}
+
+/// A foreign namesake that matched the words of an item.
+#[derive(Debug, Clone, Copy)]
+struct Rival<'a> {
+    score: f64,
+    /// exact key of the name that matched
+    key: &'a str,
+    /// the name that matched is one of its own names
+    own: bool,
+    famous: bool,
+    /// a town of a neighbouring country with `NEIGHBOUR_TOWN_POPULATION` people or more
+    border_town: bool,
+    feature_rank: u8,
+    population: u64,
 }
 
 /// Where the context says to look.
@@ -89,12 +123,18 @@ impl Gazetteer {
             let e = self.index.entry(h.entry);
             let countryside = item.has(Marker::Countryside) || e.kind == NameKind::Countryside;
             let governorate = item.has(Marker::Governorate) || e.kind == NameKind::Governorate;
+            if e.kind.is_foreign() {
+                continue;
+            }
             let mut push = |place: usize, score: f64, precision: u8| {
                 out.push(Scored {
                     place,
                     score,
                     matched: e.name.clone(),
                     precision,
+                    name_score: h.score,
+                    own: e.kind.is_own(),
+                    entry: Some(h.entry),
                 })
             };
             if self.is_region_place(e.place) {
@@ -117,10 +157,135 @@ impl Gazetteer {
         out
     }
 
+    /// The foreign namesakes among `hits`.
+    fn rivals<'h>(&'h self, hits: &[Hit]) -> Vec<Rival<'h>> {
+        hits.iter()
+            .filter_map(|h| {
+                let e = self.index.entry(h.entry);
+                let NameKind::Foreign { own } = e.kind else {
+                    return None;
+                };
+                let f = &self.foreign[e.place];
+                Some(Rival {
+                    score: h.score,
+                    key: &e.key,
+                    own,
+                    famous: f.feature_code == "PPLC" || f.population >= FAMOUS_POPULATION,
+                    border_town: NEIGHBOURS.contains(&f.country.as_str())
+                        && f.population >= NEIGHBOUR_TOWN_POPULATION,
+                    feature_rank: feature_rank(&f.feature_code),
+                    population: f.population,
+                })
+            })
+            .collect()
+    }
+
+    /// Does the Syrian candidate `s` give up the words of `item` to one of the foreign
+    /// namesakes `rivals`?
+    ///
+    /// The rule, for the words of one place reference:
+    /// 1. A foreign name that matches better takes the words: an exact hit on "Kabul" against
+    ///    a loose hit on "Kaybilli" (an alternate name of a Syrian village), a loose hit
+    ///    against a skeleton or fuzzy one.
+    /// 2. When a foreign name matches as well (the same spelling, or two spellings of the same
+    ///    class), the Syrian place keeps the words if the query or the context points where
+    ///    it is (a governorate or a town named alongside: "Sinjar, Idlib countryside").
+    /// 3. Otherwise the name spelt closer to the words takes them ("Sarakib" is Saraqib, not
+    ///    Sorocaba; "Sidney" is Sydney, not Saydnaya). With equally close spellings (always
+    ///    so for the same spelling):
+    ///    - a famous foreign place (a national capital, or `FAMOUS_POPULATION` people) takes
+    ///      them;
+    ///    - if only one side matched one of its own names, that side keeps them: for a Syrian
+    ///      place its name, its Arabic name, a governorate's name or a curated spelling; for
+    ///      a foreign place its GeoNames name or an Arabic-script name (exonyms and old names
+    ///      in other languages are alternates);
+    ///    - else a town of a neighbouring country (`NEIGHBOURS`) with at least
+    ///      `NEIGHBOUR_TOWN_POPULATION` people takes them: reports about Syria name the towns
+    ///      across its borders as often as its own;
+    ///    - else the Syrian place keeps them: the reports are about Syria, and feature codes
+    ///      and populations do not compare across countries (GeoNames often has no population
+    ///      for a Syrian town, and one country's PPLA is another's PPLA2).
+    ///
+    /// So a famous city takes its name from any village without context and "Sinjar" alone is
+    /// unresolved (Iraq's Sinjar, or Idlib's), while Ariha keeps "أريحا" from Jericho (a small
+    /// town) and Homs keeps "Homs" from Al Khums in Libya. Foreign places are never answers:
+    /// words they take are unresolved.
+    fn yields_to_foreign(
+        &self,
+        s: &Scored,
+        item: &Item,
+        rivals: &[Rival<'_>],
+        in_scope: bool,
+    ) -> bool {
+        if rivals.iter().any(|r| r.score > s.name_score + SAME_SCORE) {
+            return true;
+        }
+        let ties: Vec<&Rival<'_>> = rivals
+            .iter()
+            .filter(|r| (r.score - s.name_score).abs() <= SAME_SCORE)
+            .collect();
+        if ties.is_empty() || in_scope {
+            return false;
+        }
+        let closeness = |key: &str| {
+            item.readings
+                .iter()
+                .map(|r| spelling_similarity(r, key))
+                .fold(0.0, f64::max)
+        };
+        let own_closeness = s.entry.map_or(0.0, |e| closeness(&self.index.entry(e).key));
+        let ties: Vec<(&Rival<'_>, f64)> =
+            ties.into_iter().map(|r| (r, closeness(r.key))).collect();
+        if ties.iter().any(|(_, c)| *c > own_closeness + SAME_SCORE) {
+            return true;
+        }
+        let Some(rival) = ties
+            .iter()
+            .filter(|(_, c)| (c - own_closeness).abs() <= SAME_SCORE)
+            .map(|(r, _)| *r)
+            .max_by(|a, b| {
+                a.famous
+                    .cmp(&b.famous)
+                    .then(a.own.cmp(&b.own))
+                    .then(a.border_town.cmp(&b.border_town))
+                    .then(b.feature_rank.cmp(&a.feature_rank))
+                    .then(a.population.cmp(&b.population))
+            })
+        else {
+            return false;
+        };
+        if rival.famous {
+            return true;
+        }
+        if s.own != rival.own {
+            return rival.own;
+        }
+        rival.border_town
+    }
+
+    /// Candidates for an item's hits, without those that yield to a foreign namesake.
+    fn named(
+        &self,
+        hits: &[Hit],
+        item: &Item,
+        relational: bool,
+        scope: Option<&Scope>,
+    ) -> Vec<Scored> {
+        let mut out = self.expand(hits, item, relational);
+        let rivals = self.rivals(hits);
+        if !rivals.is_empty() {
+            out.retain(|s| {
+                let in_scope = scope.is_some_and(|sc| self.in_scope(s.place, sc));
+                !self.yields_to_foreign(s, item, &rivals, in_scope)
+            });
+        }
+        out
+    }
+
     /// The place an item most likely names, if it is confident enough.
     fn best_of(&self, item: &Item) -> Option<Scored> {
         let mut s = match &item.target {
-            Target::Named(hits) => self.expand(hits, item, false),
+            Target::Named(hits) => self.named(hits, item, false, None),
             Target::TheCapital => self.capitals(false),
             Target::TheCity | Target::Unknown => Vec::new(),
         };
@@ -138,6 +303,9 @@ impl Gazetteer {
                 score: THE_CAPITAL,
                 matched: self.places[i].name.clone(),
                 precision: if relational { 2 } else { 1 },
+                name_score: THE_CAPITAL,
+                own: true,
+                entry: None,
             })
             .collect()
     }
@@ -214,8 +382,9 @@ pub fn geocode<'a>(
         .chain(ctx_items.iter())
         .collect();
 
+    let scope = gz.scope(&others);
     let mut scored = match &main.target {
-        Target::Named(hits) => gz.expand(hits, main, relational),
+        Target::Named(hits) => gz.named(hits, main, relational, Some(&scope)),
         Target::TheCapital => gz.capitals(relational),
         Target::TheCity => {
             // the city is the first place the context (or the rest of the query) names
@@ -237,7 +406,6 @@ pub fn geocode<'a>(
         Target::Unknown => Vec::new(),
     };
 
-    let scope = gz.scope(&others);
     if !scope.is_empty() {
         for s in &mut scored {
             if !gz.in_scope(s.place, &scope) {
@@ -286,6 +454,18 @@ c:b\tal-Badrusiyah\tالبدروسية\t35.85\t35.84\tPPL\t02\t0\tBadrusiya\tfix
 c:d\tDweila\tالدويلعة\t33.50\t36.33\tPPLX\t13\t0\tDuwaila\tfixture
 ";
     const ALIASES: &str = "place_id\tname\tsource\nc:b\tBdroussieh\tfixture\n";
+    /// Places abroad for the namesake rule (`yields_to_foreign`): a famous capital one Syrian
+    /// alternate name resembles, a district seat that bears a Syrian sub-district seat's name,
+    /// small or distant namesakes of bigger Syrian places, and a city whose alternate name is
+    /// a Syrian town's own name.
+    const FOREIGN: &str = "id\tname\tcountry\tlat\tlon\tfeature_code\tpopulation\tnames
+f:1\tKabul\tAF\t34.53\t69.17\tPPLC\t4434550\tKaboul|كابل
+f:2\tSinjar\tIQ\t36.32\t41.88\tPPLA2\t38294\tShingal|سنجار
+f:3\tSaraqib\tXX\t10.0\t10.0\tPPL\t2000\t
+f:4\tSorocaba\tBR\t-23.5\t-47.46\tPPLA2\t762172\tSorokaba
+f:5\tTalas\tTR\t38.69\t35.55\tPPLA2\t36890\tTafas
+f:6\tIdlib\tXX\t11.0\t11.0\tPPLA\t500000\t
+";
 
     /// A square governorate: (id, name, Arabic name, admin1 code, west, south, size in degrees).
     type Square<'a> = (&'a str, &'a str, &'a str, &'a str, f64, f64, f64, f64);
@@ -300,6 +480,10 @@ c:d\tDweila\tالدويلعة\t33.50\t36.33\tPPLX\t13\t0\tDuwaila\tfixture
     }
 
     fn fixture() -> Gazetteer {
+        fixture_with(PLACES, "")
+    }
+
+    fn fixture_with(places: &str, foreign: &str) -> Gazetteer {
         let regions = format!(
             r#"{{"type":"FeatureCollection","features":[{},{},{},{}]}}"#,
             square(("idlib", "Idlib", "إدلب", "12", 36.2, 35.6, 1.0, 0.7)),
@@ -317,10 +501,11 @@ c:d\tDweila\tالدويلعة\t33.50\t36.33\tPPLX\t13\t0\tDuwaila\tfixture
             )),
         );
         Gazetteer::from_sources(Sources {
-            places: PLACES,
+            places,
             curated: CURATED,
             aliases: ALIASES,
             regions: &regions,
+            foreign,
         })
         .expect("fixture loads")
     }
@@ -417,6 +602,94 @@ c:d\tDweila\tالدويلعة\t33.50\t36.33\tPPLX\t13\t0\tDuwaila\tfixture
         assert!(gz.geocode("Idlib", None, 0).is_empty());
         // "near" an unknown village still places the event near the town named
         assert_eq!(best(&gz, "qwxzy near Saraqib", None), id("g:2", 2));
+    }
+
+    #[test]
+    fn foreign_namesakes() {
+        // Syrian rows that share a name with a place of FOREIGN
+        let places = format!(
+            "{PLACES}g:8\tRabi'ah\tربيعة\t35.8\t36.0\tPPLA3\t02\t0\tKaybilli
+g:9\tSinjar\tسنجار\t35.9\t36.9\tPPLA3\t12\t0\t
+g:10\tTafas\tطفس\t33.4\t36.0\tPPL\t13\t31249\t
+"
+        );
+        let gz = fixture_with(&places, FOREIGN);
+        // foreign places are never answers, and are not places of the gazetteer
+        assert!(gz.place("f:1").is_none());
+        assert!(gz.places().iter().all(|p| !p.id.starts_with("f:")));
+        for q in [
+            "Kabul",
+            "كابل",
+            "near Kabul",
+            "Kaboul",
+            "Sorokaba",
+            "Sorocabe",
+            "Shingal",
+        ] {
+            assert!(gz.geocode(q, None, 5).is_empty(), "{q}");
+        }
+        // 1. a better match abroad: "Kabul" is exact there, loose on the village's "Kaybilli"
+        assert!(gz.resolve("Kabul", Some("Latakia")).is_none());
+        assert_eq!(best(&gz, "Kaybilli", None), id("g:8", 1));
+        // 2. the same name: the Syrian place keeps it where the query or the context points;
+        //    without context a town of a neighbour (Iraq's Sinjar) takes it
+        for (q, ctx) in [("Sinjar", None), ("سنجار", None)] {
+            assert!(gz.resolve(q, ctx).is_none(), "{q} {ctx:?}");
+        }
+        assert_eq!(best(&gz, "Sinjar, Idlib countryside", None), id("g:9", 1));
+        assert_eq!(best(&gz, "سنجار بريف إدلب", None), id("g:9", 1));
+        assert_eq!(best(&gz, "Sinjar", Some("محافظة إدلب")), id("g:9", 1));
+        // 3. else the closer spelling: "Sarakib" is Saraqib, "Sorocabe" is Sorocaba
+        assert_eq!(best(&gz, "Sarakib", None), id("g:2", 1));
+        // … then a famous place takes the name from any village (not the case here), a name of
+        // one's own beats an alternate (Talas's "Tafas"), and otherwise the Syrian place keeps it
+        assert_eq!(best(&gz, "Tafas", None), id("g:10", 1));
+        assert_eq!(best(&gz, "Idlib", None), id("g:1", 1));
+        assert_eq!(best(&gz, "Idlib province", None), id("region:idlib", 3));
+        assert_eq!(best(&gz, "Saraqib", None), id("g:2", 1));
+        // the Syrian answers of the fixture without foreign places are unchanged
+        let plain = fixture_with(&places, "");
+        assert_eq!(best(&plain, "Kabul", None), id("g:8", 1));
+        assert_eq!(best(&plain, "Sinjar", None), id("g:9", 1));
+    }
+
+    #[test]
+    fn equal_names_go_to_context_then_fame() {
+        let foreign = "id\tname\tcountry\tlat\tlon\tfeature_code\tpopulation\tnames
+f:1\tAl Hamra\tXX\t0\t0\tPPL\t2500000\tالحمرا
+";
+        let with = |pop: &str, f: &str| fixture_with(PLACES, &f.replace("2500000", pop));
+        // a famous namesake takes the name unless the query or the context points to Syria
+        let gz = with("2500000", foreign);
+        assert!(gz.resolve("Al Hamra", None).is_none());
+        assert!(gz.resolve("الحمرا", None).is_none());
+        assert_eq!(best(&gz, "الحمرا بريف إدلب", None), id("g:4", 1));
+        assert_eq!(best(&gz, "Al Hamra", Some("Latakia")), id("g:5", 1));
+        // a namesake that is not famous does not, even with more people (8,000 against 5,000),
+        // nor does one for which it is only an alternate
+        assert_eq!(best(&with("8000", foreign), "Al Hamra", None), id("g:5", 1));
+        assert_eq!(best(&with("700", foreign), "Al Hamra", None), id("g:5", 1));
+        // a town across the border takes it from 30,000 people (Iraq's Sinjar), not below
+        // (Jericho against Ariha)
+        let neighbour = foreign.replace("\tXX\t", "\tJO\t");
+        assert!(with("40000", &neighbour)
+            .resolve("Al Hamra", None)
+            .is_none());
+        assert_eq!(
+            best(&with("20000", &neighbour), "Al Hamra", None),
+            id("g:5", 1)
+        );
+        assert_eq!(
+            best(&with("40000", &neighbour), "Al Hamra", Some("Latakia")),
+            id("g:5", 1)
+        );
+        let alternate = foreign
+            .replace("\tAl Hamra\t", "\tHamra City\t")
+            .replace("\tالحمرا\n", "\tAl Hamra\n");
+        assert_eq!(
+            best(&with("8000", &alternate), "Al Hamra", None),
+            id("g:5", 1)
+        );
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //! and Latin place phrases as news reports write them ("منطقة البدروسية بريف اللاذقية الشمالي",
 //! "Saraqib, Idlib countryside", "west of the city").
 //!
+//! Places abroad that news about Syria names (`foreign.tsv`: Baghdad, Erbil, Kilis, Kabul…) are
+//! loaded too, but only as namesakes: they are never answers, and a phrase that names one of
+//! them better than (or as well as) any Syrian place is unresolved rather than a Syrian village
+//! with a similar alternate name (the rule: `lookup`, `Gazetteer::yields_to_foreign`).
+//!
 //! All knowledge of names lives in `geodata/`; the code knows only how names are spelt and the
 //! words that relate a place to an event (near, north of, countryside, governorate…).
 //!
@@ -12,6 +17,9 @@
 //! - `query`: which words of a phrase name the place and which give context or precision;
 //! - `lookup`: ranking, context preference and ACLED geo_precision;
 //! - `load`: parsing the data files.
+//!
+//! `Gazetteer::embedded()` indexes about 28,000 names; it takes some tens of milliseconds in a
+//! release build, so build it once and share it.
 //!
 //! Not for: reading articles (that is `extract`) or storing incidents (`incidents`).
 //!
@@ -109,6 +117,9 @@ pub struct Sources<'a> {
     pub aliases: &'a str,
     /// `regions.geojson`: governorates with properties `id`, `name`, `name_ar`, `admin1_code`
     pub regions: &'a str,
+    /// `foreign.tsv`: `id`, `name`, `country`, `lat`, `lon`, `feature_code`, `population`,
+    /// `names`; places outside Syria that only stop their Syrian namesakes; may be empty
+    pub foreign: &'a str,
 }
 
 /// The data files compiled into the binary.
@@ -117,6 +128,7 @@ pub const EMBEDDED: Sources<'static> = Sources {
     curated: include_str!("../../geodata/places_curated.tsv"),
     aliases: include_str!("../../geodata/aliases.tsv"),
     regions: include_str!("../../geodata/regions.geojson"),
+    foreign: include_str!("../../geodata/foreign.tsv"),
 };
 
 pub struct Gazetteer {
@@ -131,6 +143,8 @@ pub struct Gazetteer {
     /// the city a region is named after, for "ريف X" / "X countryside"
     region_seat: Vec<Option<usize>>,
     region_tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    /// places outside Syria, by the `place` of their `NameKind::Foreign` index entries
+    foreign: Vec<load::Foreign>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -138,6 +152,7 @@ impl std::fmt::Debug for Gazetteer {
         f.debug_struct("Gazetteer")
             .field("places", &self.places.len())
             .field("regions", &self.regions.len())
+            .field("foreign", &self.foreign.len())
             .finish()
     }
 }
@@ -152,7 +167,13 @@ impl Gazetteer {
     pub fn from_sources(src: Sources<'_>) -> Result<Gazetteer, GazetteerError> {
         let mut places = Vec::new();
         load::places("places.tsv", src.places, &mut places)?;
+        // GeoNames alternates are the alternate names a place has before the curated files
+        // speak: none for a curated row, all but the aliases for a GeoNames row
+        let mut geonames_alternates: Vec<usize> =
+            places.iter().map(|p| p.alternate_names.len()).collect();
         load::places("places_curated.tsv", src.curated, &mut places)?;
+        geonames_alternates.resize(places.len(), 0);
+        let foreign = load::foreign("foreign.tsv", src.foreign)?;
         let regions = load::regions("regions.geojson", src.regions)?;
         let mut by_id = HashMap::with_capacity(places.len() + regions.len());
         for (i, p) in places.iter().enumerate() {
@@ -203,6 +224,7 @@ impl Gazetteer {
             by_id,
             region_place,
             region_tree,
+            foreign,
         };
         gz.place_region = gz
             .places
@@ -214,12 +236,20 @@ impl Gazetteer {
                     .or_else(|| gz.region_index_of(p.lon, p.lat))
             })
             .collect();
-        gz.build_index();
+        gz.build_index(&geonames_alternates);
         Ok(gz)
     }
 
-    fn build_index(&mut self) {
-        let mut index = NameIndex::default();
+    /// `geonames_alternates[i]`: how many of place `i`'s alternate names are GeoNames
+    /// alternates (they come first; the aliases follow).
+    fn build_index(&mut self, geonames_alternates: &[usize]) {
+        let names = self
+            .places
+            .iter()
+            .map(|p| 2 + p.alternate_names.len())
+            .chain(self.foreign.iter().map(|f| 1 + f.names.len()))
+            .sum();
+        let mut index = NameIndex::with_capacity(names);
         let is_region: Vec<bool> = self
             .places
             .iter()
@@ -231,13 +261,22 @@ impl Gazetteer {
             if is_region[i] {
                 continue;
             }
+            let geonames = geonames_alternates.get(i).copied().unwrap_or(0);
+            // own names before alternates, so a key both share counts as the place's own
             let names = std::iter::once(&p.name)
                 .chain(p.name_ar.iter())
-                .chain(p.alternate_names.iter());
-            for n in names {
+                .chain(p.alternate_names.iter().skip(geonames))
+                .map(|n| (n, NameKind::Name))
+                .chain(
+                    p.alternate_names
+                        .iter()
+                        .take(geonames)
+                        .map(|n| (n, NameKind::Alternate)),
+                );
+            for (n, kind) in names {
                 if let Some(keys) = normalize::name_keys(n) {
                     loose_keys[i].push(keys.loose.clone());
-                    index.add_keys(i, n, NameKind::Name, keys);
+                    index.add_keys(i, n, kind, keys);
                 }
             }
         }
@@ -254,6 +293,18 @@ impl Gazetteer {
         for (r, fs) in forms.iter().enumerate() {
             for (n, k) in fs.iter().filter(|(_, k)| *k != NameKind::Name) {
                 index.add(self.region_place[r], n, *k);
+            }
+        }
+        // foreign names last: they never displace a Syrian name, they sit beside it
+        for (i, f) in self.foreign.iter().enumerate() {
+            let mut own_key = None;
+            for n in std::iter::once(&f.name).chain(f.names.iter()) {
+                let Some(keys) = normalize::name_keys(n) else {
+                    continue;
+                };
+                let own_key = own_key.get_or_insert_with(|| keys.exact.clone());
+                let own = keys.script == normalize::Script::Arabic || *own_key == keys.exact;
+                index.add_keys(i, n, NameKind::Foreign { own }, keys);
             }
         }
         // the seat of a governorate is its best-ranked place that bears the governorate's name

@@ -161,6 +161,9 @@ pub struct Item {
     pub markers: Vec<Marker>,
     /// the name was matched fuzzily
     pub fuzzy: bool,
+    /// the exact keys the words of a named item can be read as (with and without clitics),
+    /// to tell which of two names that match equally well is spelt closer to them
+    pub readings: Vec<String>,
 }
 
 impl Item {
@@ -434,22 +437,39 @@ fn fuzzy_runs(index: &NameIndex, toks: &[Tok], units: Vec<Unit>) -> Vec<Unit> {
         }
         k = next;
     }
-    glued_words(toks, &mut out);
+    glued_words(index, toks, &mut out);
     out
 }
 
 /// Factor for a name glued to an unknown word: the name may be part of a longer one.
 const GLUED: f64 = 0.9;
 /// … and when the second word has an article, as in "Bab al-Hawa" or "باب الهوى", it almost
-/// certainly is.
+/// certainly is; so it is too when the name is one short word followed by an unknown one
+/// ("Tal Afar", "تل عفر"): short words (tell, gate, spring, cape…) begin many longer names.
 const GLUED_WITH_ARTICLE: f64 = 0.7;
+/// Letters at most in a one-word name that counts as short above.
+const SHORT_NAME: usize = 3;
 
-/// Lowers the hits of names that touch unknown words of the same phrase.
-fn glued_words(toks: &[Tok], units: &mut [Unit]) {
+/// Lowers the hits of names that touch unknown words of the same phrase. Words that only name
+/// places abroad count as unknown here: a Syrian name glued to them is as likely part of a
+/// longer name ("Khan al-Assal" is not Khan next to Oslo).
+fn glued_words(index: &NameIndex, toks: &[Tok], units: &mut [Unit]) {
     let spans: Vec<Option<(usize, usize)>> = units
         .iter()
-        .map(|u| match *u {
-            Unit::Unknown { start, end } => Some((start, end)),
+        .map(|u| match u {
+            Unit::Unknown { start, end } => Some((*start, *end)),
+            Unit::Name {
+                start, end, hits, ..
+            } if hits.iter().all(|h| index.entry(h.entry).kind.is_foreign()) => {
+                Some((*start, *end))
+            }
+            // a word that only resembles a name is as good as unknown
+            Unit::Name {
+                start,
+                end,
+                hits,
+                fuzzy: true,
+            } if hits.iter().all(|h| h.score < super::RESOLVE_THRESHOLD) => Some((*start, *end)),
             _ => None,
         })
         .collect();
@@ -463,9 +483,14 @@ fn glued_words(toks: &[Tok], units: &mut [Unit]) {
         let (start, end) = (*start, *end);
         let seg = toks[start].seg;
         let mut factor = 1.0;
+        let short = end == start + 1
+            && toks[start]
+                .variants
+                .iter()
+                .all(|v| v.exact.chars().count() <= SHORT_NAME);
         if let Some(Some((us, _))) = spans.get(k + 1) {
             if *us == end && toks[*us].seg == seg {
-                factor *= if toks[*us].article {
+                factor *= if toks[*us].article || short {
                     GLUED_WITH_ARTICLE
                 } else {
                     GLUED
@@ -531,10 +556,21 @@ pub fn read(index: &NameIndex, text: &str) -> Vec<Item> {
             target,
             markers: std::mem::take(pending),
             fuzzy,
+            readings: Vec::new(),
         };
         match u {
-            Unit::Name { hits, fuzzy, .. } => {
-                items.push(item(Target::Named(hits.clone()), *fuzzy, &mut pending))
+            Unit::Name {
+                start,
+                end,
+                hits,
+                fuzzy,
+            } => {
+                let mut it = item(Target::Named(hits.clone()), *fuzzy, &mut pending);
+                it.readings = span_keys(&toks[*start..*end])
+                    .into_iter()
+                    .map(|(exact, ..)| exact)
+                    .collect();
+                items.push(it);
             }
             Unit::Unknown { .. } | Unit::Word(_) => {
                 items.push(item(Target::Unknown, false, &mut pending))
@@ -705,6 +741,15 @@ mod tests {
         assert!(top("Bab al-Hawa") <= GLUED_WITH_ARTICLE + 1e-9);
         assert!(top("باب الهوى") <= GLUED_WITH_ARTICLE + 1e-9);
         assert!((top("Saraqib yesterday") - GLUED).abs() < 1e-9);
+        // a one-word name of three letters before an unknown word is the start of a longer name
+        assert!(top("Bab yesterday") <= GLUED_WITH_ARTICLE + 1e-9);
+        // a word that only names a place abroad is as unknown as "yesterday" here
+        let mut ix = fixture();
+        ix.add(0, "Oslo", NameKind::Foreign { own: true });
+        let Target::Named(hits) = &read(&ix, "Saraqib Oslo")[0].target else {
+            panic!("Saraqib is a name");
+        };
+        assert!((hits[0].score - GLUED).abs() < 1e-9, "{hits:?}");
     }
 
     #[test]

@@ -4,9 +4,15 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
 use crate::incidents::QueryError;
+
+/// The body of every error response, `error` first.
+#[derive(serde::Serialize)]
+struct ErrorBody {
+    error: String,
+    detail: String,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -49,6 +55,6 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, Json(json!({ "error": error, "detail": detail }))).into_response()
+        (status, Json(ErrorBody { error, detail })).into_response()
     }
 }
