@@ -170,6 +170,41 @@ async fn one_incident_and_unknown_ids() {
         .unwrap_or("")
         .contains("SYR-0000"));
     get(&app, "/no/such/path").await.expect_status(404).json();
+    let r = get(&app, "/api/incidents/%FF%FE").await;
+    r.expect_status(400);
+    assert_eq!(r.json()["error"], "invalid id");
+}
+
+#[tokio::test]
+async fn writes_to_read_only_paths_are_405_json() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+    let app = seeded_app();
+    for (method, uri) in [
+        ("POST", "/api/incidents"),
+        ("DELETE", "/api/incidents/SYR-2025-0001"),
+        ("PUT", "/api/regions"),
+    ] {
+        let response = app
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .method(method)
+                    .uri(uri)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        assert_eq!(response.status(), 405, "{method} {uri}");
+        let body = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .expect("body")
+            .to_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(v["error"], "method not allowed");
+    }
 }
 
 #[tokio::test]

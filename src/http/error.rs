@@ -21,6 +21,8 @@ pub enum ApiError {
     BadRequest { error: String, detail: String },
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// Anything that is our fault; logged, answered with a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -46,6 +48,11 @@ impl IntoResponse for ApiError {
         let (status, error, detail) = match self {
             ApiError::BadRequest { error, detail } => (StatusCode::BAD_REQUEST, error, detail),
             ApiError::NotFound(detail) => (StatusCode::NOT_FOUND, "not found".to_string(), detail),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed".to_string(),
+                "this path answers GET (and HEAD) only".to_string(),
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (

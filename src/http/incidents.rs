@@ -1,5 +1,6 @@
 //! `GET /api/incidents` (filtered FeatureCollection) and `GET /api/incidents/{id}`.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
@@ -30,7 +31,11 @@ async fn list(State(state): State<AppState>, Params(pairs): Params) -> Result<Re
     ))
 }
 
-async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn one(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(|e| ApiError::bad_request("invalid id", e.body_text()))?;
     let catalog = state.catalog();
     let idx = catalog
         .position(&id)

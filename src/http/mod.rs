@@ -33,6 +33,7 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(web::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
 }
 
