@@ -1,7 +1,7 @@
 //! Shared application state: the gazetteer, the store and the current catalogue snapshot.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 use crate::gazetteer::{Gazetteer, GazetteerError};
 use crate::incidents::seed::{self, SeedError};
@@ -27,8 +27,6 @@ struct Inner {
     gazetteer: Gazetteer,
     /// Writers build a new catalogue and swap the Arc; readers clone it and never wait long.
     catalog: RwLock<Arc<Catalog>>,
-    #[allow(dead_code)]
-    store: Mutex<Store>,
     regions_json: Vec<u8>,
 }
 
@@ -57,7 +55,6 @@ impl AppState {
             inner: Arc::new(Inner {
                 gazetteer,
                 catalog: RwLock::new(Arc::new(catalog)),
-                store: Mutex::new(store),
                 regions_json,
             }),
         })
