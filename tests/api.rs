@@ -142,6 +142,21 @@ async fn date_type_bbox_and_paging_filters() {
         q("/api/incidents?region=idlib&event_type=Battles").await,
         seed_ids(&[6])
     );
+    // property filters: exact values, either spelling of the governorate
+    assert_eq!(
+        q("/api/incidents?actor1=US-led%20Coalition").await,
+        seed_ids(&[8])
+    );
+    assert_eq!(
+        q("/api/incidents?admin1=%D9%85%D8%AD%D8%A7%D9%81%D8%B8%D8%A9%20%D8%B1%D9%8A%D9%81%20%D8%AF%D9%85%D8%B4%D9%82").await,
+        q("/api/incidents?admin1=Rif%20Dimashq").await
+    );
+    assert_eq!(
+        q("/api/incidents?admin1=Damascus,Rif%20Dimashq").await,
+        seed_ids(&[8, 9])
+    );
+    assert_eq!(q("/api/incidents?review=extracted").await, seed_ids(&[]));
+    assert_eq!(q("/api/incidents?review=curated").await.len(), 9);
 
     let all = ids(&get(&app, "/api/incidents").await.json());
     let page = get(&app, "/api/incidents?limit=3&offset=2").await.json();
@@ -232,6 +247,8 @@ async fn bad_input_is_a_400_naming_the_problem() {
         ("/api/incidents?offset=-1", "offset", "whole number"),
         ("/api/incidents?event_type=Bombing", "event_type", "Battles"),
         ("/api/incidents?bbx=1,2,3,4", "bbx", "allowed"),
+        ("/api/incidents?review=checked", "review", "curated"),
+        ("/api/incidents?actor1=", "actor1", "empty"),
         ("/api/incidents?limit=1&limit=2", "limit", "more than once"),
         ("/api/geocode?q=", "q", "empty"),
         ("/api/geocode?q=%20%20", "q", "empty"),

@@ -27,6 +27,15 @@ fn inside(mp: &geo::MultiPolygon<f64>, x: f64, y: f64) -> bool {
     odd
 }
 
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn api_filters_equal_brute_force() {
     let synthetic = synthetic::incidents(3000, 2024);
@@ -39,12 +48,15 @@ async fn api_filters_equal_brute_force() {
     let day0 = NaiveDate::from_ymd_opt(2011, 1, 1).expect("date");
     let types = taxonomy::event_type_names();
 
-    for round in 0..120 {
+    for round in 0..200 {
         let mut query = vec!["limit=100000".to_string()];
         let mut bbox = None;
         let mut region = None;
         let mut range = None;
         let mut event_type = None;
+        let mut review = None;
+        let mut admin1 = None;
+        let mut actor1 = None;
         if rng.below(2) == 0 {
             let (a, b) = (35.7 + 6.7 * rng.unit(), 35.7 + 6.7 * rng.unit());
             let (c, d) = (32.3 + 5.0 * rng.unit(), 32.3 + 5.0 * rng.unit());
@@ -77,6 +89,29 @@ async fn api_filters_equal_brute_force() {
             query.push(format!("event_type={}", t.replace(' ', "%20")));
             event_type = Some(t);
         }
+        if rng.below(4) == 0 {
+            let r = ["curated", "extracted"][rng.below(2) as usize];
+            query.push(format!("review={r}"));
+            review = Some(r);
+        }
+        if rng.below(4) == 0 {
+            let pick = &all[rng.below(all.len() as u64) as usize];
+            // either spelling of the governorate selects it
+            let a = if rng.below(2) == 0 {
+                pick.admin1.clone()
+            } else {
+                pick.admin1_ar.clone()
+            };
+            query.push(format!("admin1={}", urlencode(&a)));
+            admin1 = Some(a);
+        }
+        if rng.below(4) == 0 {
+            let pick = &all[rng.below(all.len() as u64) as usize];
+            if let Some(a) = &pick.actor1 {
+                query.push(format!("actor1={}", urlencode(a)));
+                actor1 = Some(a.clone());
+            }
+        }
         let expected: Vec<String> = all
             .iter()
             .filter(|i| {
@@ -88,6 +123,11 @@ async fn api_filters_equal_brute_force() {
                             && i.event_date <= e
                     })
                     && event_type.is_none_or(|t| i.event_type == t)
+                    && review.is_none_or(|r| i.review.as_str() == r)
+                    && admin1
+                        .as_ref()
+                        .is_none_or(|a| &i.admin1 == a || &i.admin1_ar == a)
+                    && actor1.as_ref().is_none_or(|a| i.actor1.as_ref() == Some(a))
             })
             .map(|i| i.id.clone())
             .collect();

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use geo::Intersects;
 
 use super::index::Catalog;
+use super::model::Review;
 use super::taxonomy;
 use crate::gazetteer::Gazetteer;
 
@@ -51,6 +52,12 @@ pub struct Filter {
     pub datetime: Option<DateRange>,
     /// canonical ACLED names; empty means any
     pub event_types: Vec<&'static str>,
+    /// curated and/or extracted; empty means both
+    pub review: Vec<Review>,
+    /// exact governorate names as stored (English or Arabic); empty means any
+    pub admin1: Vec<String>,
+    /// exact actor1 values; empty means any
+    pub actor1: Vec<String>,
     pub limit: Option<usize>,
     pub offset: usize,
 }
@@ -61,6 +68,9 @@ pub const FILTER_PARAMS: &[&str] = &[
     "region",
     "datetime",
     "event_type",
+    "review",
+    "admin1",
+    "actor1",
     "limit",
     "offset",
 ];
@@ -85,6 +95,9 @@ impl Filter {
                 "region" => filter.region = Some(parse_region(value, gazetteer)?),
                 "datetime" => filter.datetime = parse_datetime(value)?,
                 "event_type" => filter.event_types = parse_event_types(value)?,
+                "review" => filter.review = parse_review(value)?,
+                "admin1" => filter.admin1 = parse_list("admin1", value)?,
+                "actor1" => filter.actor1 = parse_list("actor1", value)?,
                 "limit" => filter.limit = Some(parse_limit(value)?),
                 "offset" => {
                     filter.offset = value.trim().parse::<usize>().map_err(|_| {
@@ -135,6 +148,17 @@ impl Filter {
                         .is_none_or(|d| d.overlaps(inc.event_date, inc.last_date()))
                     && (self.event_types.is_empty()
                         || self.event_types.contains(&inc.event_type.as_str()))
+                    && (self.review.is_empty() || self.review.contains(&inc.review))
+                    && (self.admin1.is_empty()
+                        || self
+                            .admin1
+                            .iter()
+                            .any(|a| *a == inc.admin1 || *a == inc.admin1_ar))
+                    && (self.actor1.is_empty()
+                        || inc
+                            .actor1
+                            .as_deref()
+                            .is_some_and(|a| self.actor1.iter().any(|x| x == a)))
             })
             .collect()
     }
@@ -312,6 +336,50 @@ pub fn parse_event_types(value: &str) -> Result<Vec<&'static str>, QueryError> {
         ));
     }
     Ok(types)
+}
+
+/// `curated`, `extracted` or both, comma-separated.
+pub fn parse_review(value: &str) -> Result<Vec<Review>, QueryError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            Review::parse(v).ok_or_else(|| {
+                err(
+                    "review",
+                    format!("needs curated, extracted or both (comma-separated); got {v:?}"),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|r| {
+            if r.is_empty() {
+                Err(err("review", "is empty; give curated, extracted or both"))
+            } else {
+                Ok(r)
+            }
+        })
+}
+
+/// Exact values, comma-separated (values containing a comma cannot be given).
+fn parse_list(param: &str, value: &str) -> Result<Vec<String>, QueryError> {
+    let items: Vec<String> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect();
+    if items.is_empty() {
+        return Err(err(
+            param,
+            "is empty; give one value or several, comma-separated",
+        ));
+    }
+    if items.iter().any(|v| v.chars().count() > 200) {
+        return Err(err(param, "a value is longer than 200 characters"));
+    }
+    Ok(items)
 }
 
 fn parse_limit(value: &str) -> Result<usize, QueryError> {

@@ -34,6 +34,21 @@ impl Rng {
     }
 }
 
+const ACTORS: [&str; 4] = [
+    "Islamic State (Syria)",
+    "Military Forces of Syria (2024-)",
+    "Police Forces of Syria (2024-)",
+    "US-led Coalition",
+];
+
+/// Labels only: a synthetic incident's governorate is not derived from its point.
+const ADMIN1: [(&str, &str); 4] = [
+    ("Idlib", "محافظة إدلب"),
+    ("Aleppo", "محافظة حلب"),
+    ("Deir ez-Zor", "محافظة دير الزور"),
+    ("Rif Dimashq", "محافظة ريف دمشق"),
+];
+
 /// Syria's extent, minLon, minLat, maxLon, maxLat (degrees).
 pub const SYRIA_BBOX: [f64; 4] = [35.7, 32.3, 42.4, 37.3];
 
@@ -48,6 +63,13 @@ pub fn incidents(n: usize, seed: u64) -> Vec<Incident> {
             let sub = subs[rng.below(subs.len() as u64) as usize];
             let date = first + Days::new(rng.below(15 * 365));
             let span = rng.below(10) == 0;
+            let actor = rng.below(ACTORS.len() as u64 + 1) as usize;
+            let (admin1, admin1_ar) = ADMIN1[rng.below(ADMIN1.len() as u64) as usize];
+            let review = if rng.below(4) == 0 {
+                Review::Curated
+            } else {
+                Review::Extracted
+            };
             Incident {
                 id: format!("SYN-{i:07}"),
                 event_date: date,
@@ -56,19 +78,19 @@ pub fn incidents(n: usize, seed: u64) -> Vec<Incident> {
                 disorder_type: disorder.to_string(),
                 event_type: event_type.to_string(),
                 sub_event_type: sub.to_string(),
-                actor1: Some("Islamic State (Syria)".to_string()),
+                actor1: ACTORS.get(actor).map(|a| a.to_string()),
                 actor2: (rng.below(2) == 0).then(|| "Civilians (Syria)".to_string()),
                 fatalities: rng.below(4) as u32,
                 location: format!("Place {}", rng.below(5000)),
                 location_ar: "مكان".to_string(),
-                admin1: "Idlib".to_string(),
-                admin1_ar: "إدلب".to_string(),
+                admin1: admin1.to_string(),
+                admin1_ar: admin1_ar.to_string(),
                 geo_precision: 1 + rng.below(3) as u8,
                 place_id: format!("synthetic:{}", rng.below(5000)),
                 notes: "Synthetic incident for benchmarks.".to_string(),
                 source_text: "حادثة اصطناعية لقياس الأداء.".to_string(),
                 source: "synthetic".to_string(),
-                review: Review::Extracted,
+                review,
                 lon: SYRIA_BBOX[0] + (SYRIA_BBOX[2] - SYRIA_BBOX[0]) * rng.unit(),
                 lat: SYRIA_BBOX[1] + (SYRIA_BBOX[3] - SYRIA_BBOX[1]) * rng.unit(),
             }
