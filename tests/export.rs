@@ -21,13 +21,21 @@ fn gpkg_ids(path: &std::path::Path) -> Vec<String> {
         .expect("application_id");
     assert_eq!(app, 0x4750_4B47, "GPKG application id");
     let kinds: Vec<String> = conn
-        .prepare("SELECT data_type FROM gpkg_contents")
+        .prepare("SELECT data_type FROM gpkg_contents WHERE table_name = 'incidents'")
         .expect("gpkg_contents")
         .query_map([], |r| r.get(0))
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");
     assert_eq!(kinds, ["features"]);
+    let style: String = conn
+        .query_row(
+            "SELECT styleQML FROM layer_styles WHERE f_table_name = 'incidents' AND useAsDefault",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a default QGIS style");
+    assert!(style.contains("attr=\"event_type\""), "{style}");
     let ids = conn
         .prepare("SELECT id FROM incidents ORDER BY fid")
         .expect("table")

@@ -510,7 +510,12 @@ fn every_export_format_opens_in_gdal_with_the_same_features() {
         let path = dir.path().join(name);
         std::fs::write(&path, &body).expect("write");
         let path = path.to_string_lossy().into_owned();
-        let mut args = vec!["-ro", "-al"];
+        // the line-based formats take the layer name from the file name
+        let layer = match format {
+            "csv" | "geojsonl" => name.rsplit_once('.').map_or(name, |(stem, _)| stem),
+            _ => "incidents",
+        };
+        let mut args = vec!["-ro"];
         if format == "csv" {
             args.extend([
                 "-oo",
@@ -523,7 +528,7 @@ fn every_export_format_opens_in_gdal_with_the_same_features() {
                 "KEEP_GEOM_COLUMNS=NO",
             ]);
         }
-        args.push(&path);
+        args.extend([path.as_str(), layer]);
         let (summary, _) = gdal("ogrinfo", &[args.as_slice(), &["-so"]].concat());
         assert!(
             summary.contains(&format!("Feature Count: {}", want.len())),
@@ -539,11 +544,6 @@ fn every_export_format_opens_in_gdal_with_the_same_features() {
         ] {
             assert!(summary.contains(field), "{format}: {field} in {summary}");
         }
-        // the line-based formats take the layer name from the file name
-        let layer = match format {
-            "csv" | "geojsonl" => name.rsplit_once('.').map_or(name, |(stem, _)| stem),
-            _ => "incidents",
-        };
         assert!(
             summary.contains(&format!("Layer name: {layer}\n")),
             "{format}: {summary}"

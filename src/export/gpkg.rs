@@ -10,7 +10,7 @@ use std::fs::File;
 use rusqlite::{params_from_iter, Connection};
 
 use super::fields::{Kind, Value, FIELDS};
-use super::ExportError;
+use super::{style, ExportError};
 use crate::incidents::model::round6;
 use crate::incidents::Catalog;
 
@@ -183,8 +183,33 @@ pub fn write_file(
         [layer],
     )?;
     tx.execute_batch(&rtree_triggers(layer))?;
+    write_style(&tx, layer)?;
     tx.commit()?;
     conn.close().map_err(|(_, e)| e)?;
+    Ok(())
+}
+
+/// The default style QGIS applies when it opens the layer (its `layer_styles` table, listed
+/// in `gpkg_contents` as attributes the way QGIS and GDAL write it).
+fn write_style(tx: &rusqlite::Transaction<'_>, layer: &str) -> Result<(), ExportError> {
+    tx.execute_batch(
+        "CREATE TABLE layer_styles (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256),
+            f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
+            useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+            update_time DATETIME DEFAULT CURRENT_TIMESTAMP
+        );
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+        VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles');",
+    )?;
+    tx.execute(
+        "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column,
+            styleName, styleQML, styleSLD, useAsDefault, description, owner, ui)
+         VALUES ('', '', ?1, 'geom', 'by event type', ?2, '', 1,
+            'incidents coloured by ACLED event type, as on the web map', '', NULL)",
+        rusqlite::params![layer, style::event_type_qml()],
+    )?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod geojson;
 pub mod geojsonl;
 pub mod gpkg;
 pub mod stream;
+pub mod style;
 
 use std::io::{self, Seek, Write};
 use std::sync::Arc;

@@ -111,11 +111,36 @@ def run(address, screenshot):
     arabic = [f["location_ar"] for f in incidents.getFeatures()]
     check(any("\u0600" <= c <= "\u06ff" for s in arabic if s for c in s), "Arabic place names intact")
 
+    style_of_the_geopackage(address)
+
     regions = layer(address, "regions", 100)
     check(regions.featureCount() == 14, f"14 governorates ({regions.featureCount()})")
 
     if screenshot:
         render(incidents, regions, screenshot)
+
+
+def style_of_the_geopackage(address):
+    """An exported GeoPackage opens in QGIS coloured by event type (its layer_styles table)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "incidents.gpkg")
+        with urllib.request.urlopen(f"http://{address}/api/export?format=gpkg", timeout=60) as r:
+            with open(path, "wb") as f:
+                f.write(r.read())
+        lyr = QgsVectorLayer(f"{path}|layername=incidents", "incidents", "ogr")
+        check(lyr.isValid(), "the exported GeoPackage opens")
+        renderer = lyr.renderer()
+        check(
+            renderer is not None
+            and renderer.type() == "categorizedSymbol"
+            and renderer.classAttribute() == "event_type"
+            and len(renderer.categories()) == len(COLOURS) + 1,
+            f"its default style colours by event type ({renderer.type() if renderer else None})",
+        )
+        if renderer is not None and renderer.type() == "categorizedSymbol":
+            colours = {c.value(): c.symbol().color().name() for c in renderer.categories()}
+            check(all(colours.get(k) == v for k, v in COLOURS.items()), "with the web map's colours")
+        del lyr
 
 
 def render(incidents, regions, path):
