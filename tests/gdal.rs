@@ -584,3 +584,23 @@ fn every_export_format_opens_in_gdal_with_the_same_features() {
         assert!(all.contains("Kafr Nabl, \"the\" town"), "{format}");
     }
 }
+
+#[tokio::test]
+async fn empty_exports_still_open_in_gdal() {
+    let app = seeded_app();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // an empty GeoJSON Lines file is an empty file, which no driver claims
+    for format in ["geojson", "csv", "gpkg", "fgb"] {
+        let r = get(
+            &app,
+            &format!("/api/export?format={format}&region=quneitra"),
+        )
+        .await;
+        r.expect_status(200);
+        let path = dir.path().join(format!("empty.{format}"));
+        std::fs::write(&path, &r.body).expect("write");
+        let (info, errors) = gdal("ogrinfo", &["-ro", "-so", "-al", &path.to_string_lossy()]);
+        assert!(info.contains("Feature Count: 0"), "{format}: {info}");
+        assert!(!errors.contains("ERROR"), "{format}: {errors}");
+    }
+}

@@ -49,7 +49,8 @@ pub fn write(
         layer,
         GeometryType::Point,
         FgbWriterOptions {
-            write_index: true,
+            // GDAL refuses an index over no features
+            write_index: !positions.is_empty(),
             crs: FgbCrs {
                 code: 4326,
                 ..Default::default()
