@@ -2,8 +2,8 @@
 //! (`gpkg_spatial_ref_sys`, `gpkg_contents`, `gpkg_geometry_columns`, `gpkg_extensions`), one
 //! feature table with typed columns, and its R-tree spatial index (`gpkg_rtree_index`).
 //!
-//! SQLite needs a file, so the package is built in a temporary directory; the caller gets the
-//! open file and the directory is removed (on Unix the open file stays readable).
+//! SQLite needs a named file, so the package is built in a temporary directory, then handed
+//! over as an unnamed temporary file and the directory removed.
 
 use std::fs::File;
 
@@ -260,7 +260,8 @@ fn rtree_triggers(layer: &str) -> String {
     )
 }
 
-/// Builds the package in a temporary directory and returns it open for reading.
+/// Builds the package in a temporary directory and returns it as an unnamed temporary file
+/// (gone when closed, on every platform), positioned at its end.
 pub fn to_temp_file(
     catalog: &Catalog,
     layer: &str,
@@ -269,12 +270,8 @@ pub fn to_temp_file(
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("export.gpkg");
     write_file(&path, catalog, layer, positions)?;
-    let file = File::open(&path)?;
-    // removing the directory unlinks the file; the open handle keeps its contents
-    #[cfg(unix)]
-    drop(dir);
-    #[cfg(not(unix))]
-    std::mem::forget(dir);
+    let mut file = tempfile::tempfile()?;
+    std::io::copy(&mut File::open(&path)?, &mut file)?;
     Ok(file)
 }
 
