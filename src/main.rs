@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use incident_map::export::{geojson, Format};
+use incident_map::export::Format;
 use incident_map::gazetteer::Gazetteer;
 use incident_map::incidents::Filter;
 use incident_map::AppState;
@@ -88,7 +88,7 @@ struct ExportArgs {
     /// At most this many incidents.
     #[arg(long)]
     limit: Option<String>,
-    /// Output format: geojson.
+    /// Output format: geojson, geojsonl, csv, gpkg or fgb.
     #[arg(long, default_value = "geojson")]
     format: String,
     /// Output file; stdout when absent.
@@ -215,12 +215,10 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let catalog = state.catalog();
     let matched = filter.select(&catalog, state.gazetteer());
     let positions = filter.page(&matched, None);
-    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+    let write = |w: &mut dyn Write| -> anyhow::Result<()> {
         let mut w = std::io::BufWriter::new(w);
-        match format {
-            Format::GeoJson => geojson::write_collection(&mut w, &catalog, "incidents", positions)?,
-        }
-        w.flush()
+        incident_map::export::write(format, &mut w, &catalog, "incidents", positions)?;
+        Ok(w.flush()?)
     };
     match &args.output {
         Some(path) => {

@@ -5,11 +5,10 @@
 //! `numberMatched`/`numberReturned` are foreign members, as OGC API – Features uses them.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
+use super::stream::{Chunks, CHUNK_ROWS};
 use crate::incidents::Catalog;
-
-/// Features per chunk when streaming.
-pub const CHUNK_FEATURES: usize = 512;
 
 /// The opening of a collection, up to and including `"features":[`.
 pub fn header(layer: &str, matched: usize, returned: usize) -> Vec<u8> {
@@ -47,7 +46,7 @@ pub fn collection(catalog: &Catalog, layer: &str, matched: usize, positions: &[u
 }
 
 /// Writes the collection to `w` chunk by chunk.
-pub fn write_collection<W: Write>(
+pub fn write_collection<W: Write + ?Sized>(
     w: &mut W,
     catalog: &Catalog,
     layer: &str,
@@ -55,7 +54,7 @@ pub fn write_collection<W: Write>(
 ) -> io::Result<()> {
     w.write_all(&header(layer, positions.len(), positions.len()))?;
     let mut buf = Vec::with_capacity(64 * 1024);
-    for (n, chunk) in positions.chunks(CHUNK_FEATURES).enumerate() {
+    for (n, chunk) in positions.chunks(CHUNK_ROWS).enumerate() {
         buf.clear();
         push_features(&mut buf, catalog, chunk, n == 0);
         w.write_all(&buf)?;
@@ -63,54 +62,18 @@ pub fn write_collection<W: Write>(
     w.write_all(FOOTER)
 }
 
+fn row(catalog: &Catalog, idx: u32, first: bool, out: &mut Vec<u8>) {
+    if !first {
+        out.push(b',');
+    }
+    out.extend_from_slice(catalog.feature(idx));
+}
+
 /// The collection as an iterator of chunks (header, groups of features, footer), owning its
 /// snapshot of the catalogue so it can outlive the request handler.
-pub struct Chunks {
-    catalog: std::sync::Arc<Catalog>,
-    positions: Vec<u32>,
-    header: Option<Vec<u8>>,
-    next: usize,
-    done: bool,
-}
-
-impl Chunks {
-    pub fn new(catalog: std::sync::Arc<Catalog>, layer: &str, positions: Vec<u32>) -> Chunks {
-        let header = header(layer, positions.len(), positions.len());
-        Chunks {
-            catalog,
-            positions,
-            header: Some(header),
-            next: 0,
-            done: false,
-        }
-    }
-}
-
-impl Iterator for Chunks {
-    type Item = Vec<u8>;
-
-    fn next(&mut self) -> Option<Vec<u8>> {
-        if let Some(h) = self.header.take() {
-            return Some(h);
-        }
-        if self.next < self.positions.len() {
-            let end = (self.next + CHUNK_FEATURES).min(self.positions.len());
-            let mut buf = Vec::with_capacity(64 * 1024);
-            push_features(
-                &mut buf,
-                &self.catalog,
-                &self.positions[self.next..end],
-                self.next == 0,
-            );
-            self.next = end;
-            return Some(buf);
-        }
-        if !self.done {
-            self.done = true;
-            return Some(FOOTER.to_vec());
-        }
-        None
-    }
+pub fn chunks(catalog: Arc<Catalog>, layer: &str, positions: Vec<u32>) -> Chunks {
+    let head = header(layer, positions.len(), positions.len());
+    Chunks::new(catalog, positions, head, row, FOOTER.to_vec())
 }
 
 #[cfg(test)]
@@ -139,8 +102,8 @@ mod tests {
             streamed,
             collection(&cat, "incidents", positions.len(), &positions)
         );
-        let chunked: Vec<u8> = Chunks::new(
-            std::sync::Arc::new(Catalog::new(cat.incidents().to_vec())),
+        let chunked: Vec<u8> = chunks(
+            Arc::new(Catalog::new(cat.incidents().to_vec())),
             "incidents",
             positions.clone(),
         )

@@ -1,6 +1,7 @@
 //! `GET /api/export?format=…` with the listing's filters: a download, streamed in chunks.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -12,8 +13,11 @@ use bytes::Bytes;
 
 use super::params::Params;
 use super::{ApiError, AppState};
-use crate::export::{geojson, Format};
-use crate::incidents::Filter;
+use crate::export::{self, Format};
+use crate::incidents::{Catalog, Filter};
+
+/// The layer name inside every export (GeoJSON `name`, GeoPackage table, FlatGeobuf header).
+pub const LAYER: &str = "incidents";
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/export", get(export))
@@ -29,15 +33,10 @@ async fn export(State(state): State<AppState>, mut params: Params) -> Result<Res
     let matched = filter.select(&catalog, state.gazetteer());
     let positions = filter.page(&matched, None).to_vec();
     let file_name = format!("{}.{}", file_stem(&filter), format.extension());
-    let chunks = match format {
-        Format::GeoJson => geojson::Chunks::new(catalog, "incidents", positions),
-    };
-    let body = Body::from_stream(futures_util::stream::iter(
-        chunks.map(|c| Ok::<_, Infallible>(Bytes::from(c))),
-    ));
+    let (body, length) = body(format, catalog, positions).await?;
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((
+    let mut response = (
         [
             (
                 header::CONTENT_TYPE,
@@ -47,7 +46,53 @@ async fn export(State(state): State<AppState>, mut params: Params) -> Result<Res
         ],
         body,
     )
-        .into_response())
+        .into_response();
+    if let Some(n) = length {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(n));
+    }
+    Ok(response)
+}
+
+/// The response body and, when known, its length. Text formats are generated chunk by chunk
+/// as the client reads; binary ones are written to a temporary file off the async threads,
+/// then read out of it in chunks.
+pub async fn body(
+    format: Format,
+    catalog: Arc<Catalog>,
+    positions: Vec<u32>,
+) -> Result<(Body, Option<u64>), ApiError> {
+    if !format.needs_file() {
+        let chunks = export::text_chunks(format, catalog, LAYER, positions)
+            .ok_or_else(|| ApiError::Internal(format!("{format:?} is not a text format")))?;
+        let stream =
+            futures_util::stream::iter(chunks.map(|c| Ok::<_, Infallible>(Bytes::from(c))));
+        return Ok((Body::from_stream(stream), None));
+    }
+    let file = tokio::task::spawn_blocking(move || {
+        export::to_temp_file(format, &catalog, LAYER, &positions)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let length = file.metadata().ok().map(|m| m.len());
+    let file = tokio::fs::File::from_std(file);
+    let stream = futures_util::stream::unfold(Some(file), |file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut file = file?;
+        let mut buf = vec![0u8; 64 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(Bytes::from(buf)), Some(file)))
+            }
+            // the error ends the body; the client sees a truncated download
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    Ok((Body::from_stream(stream), length))
 }
 
 /// A file name that says what the filter selected: `incidents-idlib-2025-11-24_2025-11-30`.

@@ -8,6 +8,7 @@ pub mod export;
 pub mod geocode;
 pub mod health;
 pub mod incidents;
+pub mod ogc;
 pub mod params;
 pub mod regions;
 pub mod state;
@@ -30,6 +31,7 @@ pub fn app(state: AppState) -> Router {
         .merge(regions::router())
         .merge(geocode::router())
         .merge(export::router())
+        .merge(ogc::router())
         .merge(health::router())
         .merge(web::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
