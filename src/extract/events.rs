@@ -316,16 +316,62 @@ fn background(t: &Tok) -> bool {
     }
 }
 
+struct RuleIndex {
+    /// rules by their first word
+    by_first: std::collections::HashMap<&'static str, Vec<usize>>,
+    /// rules whose first word is a prefix (`arrest*`)
+    prefixed: Vec<usize>,
+}
+
+fn rule_index() -> &'static RuleIndex {
+    static INDEX: std::sync::OnceLock<RuleIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = RuleIndex {
+            by_first: std::collections::HashMap::new(),
+            prefixed: Vec::new(),
+        };
+        for (r, (words, _)) in RULES.iter().enumerate() {
+            if words[0].ends_with('*') {
+                index.prefixed.push(r);
+            } else {
+                index.by_first.entry(words[0]).or_default().push(r);
+            }
+        }
+        index
+    })
+}
+
 /// The cues of a sentence (empty for a background sentence).
 pub fn cues(toks: &[Tok]) -> Vec<CueHit> {
     if toks.iter().any(background) {
         return Vec::new();
     }
+    let index = rule_index();
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let mut matched = None;
-        for (words, cue) in RULES {
+        let t = &toks[i];
+        let candidates = t
+            .stems
+            .iter()
+            .flat_map(|s| {
+                let bare = crate::gazetteer::normalize::strip_arabic_article(s).0;
+                index.by_first.get(bare).into_iter().chain(
+                    (bare != s.as_str())
+                        .then(|| index.by_first.get(s.as_str()))
+                        .flatten(),
+                )
+            })
+            .flatten()
+            .chain(index.prefixed.iter().filter(|&&r| {
+                t.script == Script::Latin
+                    && RULES[r].0[0]
+                        .strip_suffix('*')
+                        .is_some_and(|p| t.norm.starts_with(p))
+            }));
+        for &r in candidates {
+            let (words, cue) = &RULES[r];
             let n = words.len();
             if i + n <= toks.len()
                 && matched.is_none_or(|(m, _): (usize, Cue)| n > m)

@@ -43,7 +43,9 @@ pub const MAX_ARTICLE_BYTES: usize = 1024 * 1024;
 pub const MAX_PROPOSALS: usize = 500;
 /// At most this many distinct place phrases are geocoded for one article; the rest are skipped
 /// (a real report names a few dozen).
-pub const MAX_GEOCODED_PHRASES: usize = 4000;
+pub const MAX_GEOCODED_PHRASES: usize = 1000;
+/// Sentences of one incident are quoted up to about this many bytes.
+const MAX_EVIDENCE_BYTES: usize = 4000;
 /// How many sentences back a continuing sentence may reach.
 const REACH: usize = 2;
 
@@ -519,7 +521,9 @@ impl Run<'_> {
                     && q.incident.event_date == p.incident.event_date
                     && q.incident.sub_event_type == p.incident.sub_event_type
             }) {
-                if !prev.evidence.sentence.contains(&p.evidence.sentence) {
+                if prev.evidence.sentence.len() < MAX_EVIDENCE_BYTES
+                    && !prev.evidence.sentence.contains(&p.evidence.sentence)
+                {
                     prev.evidence.sentence.push(' ');
                     prev.evidence.sentence.push_str(&p.evidence.sentence);
                     prev.incident.source_text = prev.evidence.sentence.clone();

@@ -11,7 +11,7 @@
 //!
 //! Not for: ranking places (the gazetteer does that).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::gazetteer::normalize::{
     is_latin_article, latin_loose, name_keys, strip_arabic_article, Script,
@@ -30,6 +30,8 @@ const NAMED_ALONE_POPULATION_ARABIC: u64 = 400_000;
 
 /// Every name of every gazetteer place by its key, built once per gazetteer.
 pub struct NameTable {
+    /// first words (exact keys) of the Arabic names, to skip most words at once
+    arabic_first: HashSet<String>,
     arabic: HashMap<String, Vec<u32>>,
     latin: HashMap<String, Vec<u32>>,
     latin_loose: HashMap<String, Vec<u32>>,
@@ -38,6 +40,7 @@ pub struct NameTable {
 impl NameTable {
     pub fn new(gazetteer: &Gazetteer) -> NameTable {
         let mut t = NameTable {
+            arabic_first: HashSet::new(),
             arabic: HashMap::new(),
             latin: HashMap::new(),
             latin_loose: HashMap::new(),
@@ -58,7 +61,12 @@ impl NameTable {
                     }
                 };
                 match k.script {
-                    Script::Arabic => push(&mut t.arabic, k.exact),
+                    Script::Arabic => {
+                        if let Some(first) = k.exact.split(' ').next() {
+                            t.arabic_first.insert(first.to_string());
+                        }
+                        push(&mut t.arabic, k.exact)
+                    }
                     Script::Latin => {
                         if k.loose.len() >= 4 {
                             push(&mut t.latin_loose, k.loose);
@@ -196,6 +204,13 @@ fn name_at(table: &NameTable, toks: &[Tok], i: usize) -> Option<NameHit> {
     let t = &toks[i];
     match t.script {
         Script::Arabic => {
+            if !t
+                .stems
+                .iter()
+                .any(|s| table.arabic_first.contains(strip_arabic_article(s).0))
+            {
+                return None;
+            }
             for n in (1..=MAX_NAME_WORDS).rev() {
                 if i + n > toks.len() || toks[i..i + n].iter().any(|w| w.script != t.script) {
                     continue;

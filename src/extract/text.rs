@@ -149,14 +149,34 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     out
 }
 
+/// A run of words without a sentence end longer than this is cut into sentences of this many
+/// words: real sentences are far shorter, and it keeps the work per sentence bounded.
+pub const MAX_SENTENCE_WORDS: usize = 120;
+
 fn push_sentence(text: &str, start: usize, end: usize, para: usize, out: &mut Vec<Sentence>) {
     let toks = words(text, start, end);
-    if !toks.is_empty() {
+    if toks.len() <= MAX_SENTENCE_WORDS {
+        if !toks.is_empty() {
+            out.push(Sentence {
+                start,
+                end,
+                para,
+                toks,
+            });
+        }
+        return;
+    }
+    let mut rest = toks.into_iter();
+    loop {
+        let chunk: Vec<Tok> = rest.by_ref().take(MAX_SENTENCE_WORDS).collect();
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            break;
+        };
         out.push(Sentence {
-            start,
-            end,
+            start: first.start,
+            end: last.end,
             para,
-            toks,
+            toks: chunk,
         });
     }
 }

@@ -92,7 +92,9 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method not allowed".to_string(),
-                "this path answers GET (and HEAD) only".to_string(),
+                "this path does not answer this method; reads are GET, writes are POST /api/articles \
+                 and PATCH or DELETE /api/incidents/{id}"
+                    .to_string(),
             ),
             ApiError::Unauthorized(detail) => {
                 (StatusCode::UNAUTHORIZED, "unauthorized".into(), detail)
