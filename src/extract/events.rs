@@ -94,6 +94,9 @@ const RULES: &[Rule] = &[
     (&["مقتل"], Cue::Kill),
     (&["قتلي"], Cue::Kill),
     (&["مصرع"], Cue::Kill),
+    (&["مقتولا"], Cue::Kill),
+    (&["جثه"], Cue::Kill),
+    (&["جثث"], Cue::Kill),
     (&["تحييد"], Cue::Kill),
     (&["خطف"], Cue::Abduction),
     (&["اختطاف"], Cue::Abduction),
@@ -152,7 +155,7 @@ const RULES: &[Rule] = &[
     (&["air", "strike*"], Cue::AirStrike),
     (&["airstrike*"], Cue::AirStrike),
     (&["drone", "strike*"], Cue::AirStrike),
-    (&["drone"], Cue::AirStrike),
+    (&["drone*"], Cue::AirStrike),
     (&["warplanes"], Cue::AirStrike),
     (&["roadside", "bomb"], Cue::Ied),
     (&["ied"], Cue::Ied),
@@ -252,6 +255,10 @@ fn voids(t: &Tok) -> bool {
                 | "potential"
                 | "future"
                 | "without"
+                | "suspected"
+                | "accused"
+                | "involvement"
+                | "involved"
         ),
         Script::Arabic => [
             "تخطط",
@@ -268,6 +275,10 @@ fn voids(t: &Tok) -> bool {
             "لشن",
             "يساهم",
             "دون",
+            "عمليات",
+            "يشتبه",
+            "متهم",
+            "متهمين",
             "بدون",
         ]
         .iter()
@@ -587,7 +598,8 @@ pub fn roles(
     let s = |x: Option<&str>| x.map(str::to_string);
     match sub_event_type {
         "Arrests" | "Disrupted weapons use" | "Air/drone strike" => {
-            (s(first_state.or(first)), s(first_group))
+            // the state force acts; a group named alone is the target
+            (s(first_state), s(first_group))
         }
         "Armed clash" => {
             let a1 = first;

@@ -46,6 +46,8 @@ pub const MAX_PROPOSALS: usize = 500;
 pub const MAX_GEOCODED_PHRASES: usize = 1000;
 /// Sentences of one incident are quoted up to about this many bytes.
 const MAX_EVIDENCE_BYTES: usize = 4000;
+/// Words at the start of a sentence that a dateline may take ("DAMASCUS, March 3 (Reuters)").
+const DATELINE_WORDS: usize = 6;
 /// How many sentences back a continuing sentence may reach.
 const REACH: usize = 2;
 
@@ -237,7 +239,12 @@ impl Run<'_> {
         let text = self.text;
         // dates
         let mut date = None;
+        let dateline = toks.first().is_some_and(places::is_dateline);
         for mut m in dates::find(toks, self.published) {
+            // the date of a dateline is the report's, not the event's
+            if dateline && m.first < DATELINE_WORDS {
+                continue;
+            }
             let Some(year) = dates::infer_year(&m, self.context_year, self.published) else {
                 continue;
             };
@@ -334,6 +341,16 @@ impl Run<'_> {
                     .iter()
                     .any(|o| o.place_id != l.place_id && is_inside(o, l))
         });
+        // "In Idlib, a landmine exploded in Kafr Nabl": the topic place before a comma is
+        // context when another place of the sentence lies in its governorate
+        let all = located.clone();
+        located.retain(|l| {
+            let topic = l.first <= 2 && toks.get(l.end - 1).is_some_and(|t| t.comma_after);
+            !(topic
+                && all
+                    .iter()
+                    .any(|o| o.first > l.first && o.region_id == l.region_id))
+        });
         let mut seen = Vec::new();
         located.retain(|l| {
             let new = !seen.contains(&l.place_id);
@@ -353,6 +370,10 @@ impl Run<'_> {
 
     fn sentence(&mut self, s: usize, sentence: &Sentence) {
         let a = self.analyse(s, sentence);
+        // a title or heading gives context (a year, a city) but reports nothing itself
+        if sentence.heading {
+            return;
+        }
         let toks = &sentence.toks;
         let recent = !self.group.is_empty() && s - self.group_sentence <= REACH;
         if !(a.event || a.continues && recent && !a.located.is_empty()) {
@@ -464,7 +485,7 @@ impl Run<'_> {
             .recent_dates
             .iter()
             .rev()
-            .find(|(ds, dp, _)| *dp == para && s - ds <= REACH + 1 || s - ds <= 1)
+            .find(|(ds, dp, _)| *dp == para && s - ds <= REACH + 1)
             .map(|(_, _, d)| d.clone());
         let found = if continuing {
             from_group().or(near)

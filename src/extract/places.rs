@@ -189,6 +189,14 @@ fn is_title(t: &Tok) -> bool {
     }
 }
 
+/// A word in capitals opening a sentence: the city of a dateline.
+pub fn is_dateline(t: &Tok) -> bool {
+    t.script == Script::Latin
+        && t.raw.chars().count() >= 3
+        && t.raw.chars().all(|c| !c.is_lowercase())
+        && !t.is_number()
+}
+
 /// A gazetteer name found in the sentence.
 #[derive(Debug, Clone)]
 struct NameHit {
@@ -362,15 +370,24 @@ pub fn phrases(table: &NameTable, gazetteer: &Gazetteer, toks: &[Tok]) -> Vec<Ph
             i += 1;
             continue;
         };
-        // grow left over relation words: "منطقة", "north of", "near"
+        // grow left over relation words: "منطقة", "north of", "near the town of"
         let mut first = h.first;
-        while first > 0 && h.first - first < 3 {
+        while first > 0 && h.first - first < 4 {
             let prev = &toks[first - 1];
             match mark(prev) {
-                Some(Mark::Prep) if prev.script == Script::Latin && prev.norm == "of" => first -= 1,
+                Some(Mark::Prep)
+                    if prev.script == Script::Latin
+                        && matches!(prev.norm.as_str(), "of" | "the") =>
+                {
+                    first -= 1
+                }
                 Some(Mark::Prep) | None => break,
                 Some(_) => first -= 1,
             }
+        }
+        // "the town of X": the article and "of" alone do not start a phrase
+        while first < h.first && matches!(mark(&toks[first]), Some(Mark::Prep)) {
+            first += 1;
         }
         let mut names = vec![(h.first, h.end)];
         let mut end = h.end;
@@ -445,11 +462,13 @@ pub fn phrases(table: &NameTable, gazetteer: &Gazetteer, toks: &[Tok]) -> Vec<Ph
         let title_before = (first.saturating_sub(4)..first).any(|j| is_title(&toks[j]));
         let title_after = (end..(end + 3).min(toks.len())).any(|j| is_title(&toks[j]))
             && !(first > 0 && matches!(toks[first - 1].norm.as_str(), "in" | "near" | "at"));
+        // a dateline ("DAMASCUS, March 3 (Reuters) -") says where the report was filed
+        let dateline = first == 0 && is_dateline(&toks[0]);
         out.push(Phrase {
             first,
             end,
             names,
-            context_only: title_before || title_after,
+            context_only: title_before || title_after || dateline,
             the_city: false,
         });
         i = end;
@@ -481,6 +500,10 @@ fn the_city_at(toks: &[Tok], i: usize) -> Option<Phrase> {
         return None;
     }
     let end = if n.norm == "the" { j + 2 } else { j + 1 };
+    // "near the town of al-Mayadin" names the town
+    if toks.get(end).is_some_and(|t| t.norm == "of") {
+        return None;
+    }
     Some(Phrase {
         first: i,
         end,

@@ -63,6 +63,8 @@ pub struct Sentence {
     /// paragraph number (paragraphs are separated by line breaks)
     pub para: usize,
     pub toks: Vec<Tok>,
+    /// a line of its own without a sentence end: a title or heading, not a report
+    pub heading: bool,
 }
 
 impl Sentence {
@@ -128,12 +130,19 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut para = 0usize;
     let mut start = 0usize;
     let mut blank_run = false;
+    let mut line_punctuated = false;
     for (i, c) in text.char_indices() {
         if sentence_end(text, i, c) {
             let end = i + c.len_utf8();
+            let line_break = matches!(c, '\n' | '\r');
             // the sentence keeps its full stop; a line break is not part of it
-            let until = if matches!(c, '\n' | '\r') { i } else { end };
+            let until = if line_break { i } else { end };
+            let before = out.len();
             push_sentence(text, start, until, para, &mut out);
+            if line_break && !line_punctuated && out.len() == before + 1 {
+                mark_heading(&mut out);
+            }
+            line_punctuated = !line_break;
             start = end;
             if c == '\n' {
                 if !blank_run {
@@ -145,8 +154,21 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
             blank_run = false;
         }
     }
+    let before = out.len();
     push_sentence(text, start, text.len(), para, &mut out);
+    if !line_punctuated && out.len() == before + 1 {
+        mark_heading(&mut out);
+    }
     out
+}
+
+/// A line of a few words without any sentence end is a title, a heading or a list item.
+const HEADING_MAX_WORDS: usize = 16;
+
+fn mark_heading(out: &mut [Sentence]) {
+    if let Some(last) = out.last_mut() {
+        last.heading = last.toks.len() <= HEADING_MAX_WORDS;
+    }
 }
 
 /// A run of words without a sentence end longer than this is cut into sentences of this many
@@ -162,6 +184,7 @@ fn push_sentence(text: &str, start: usize, end: usize, para: usize, out: &mut Ve
                 end,
                 para,
                 toks,
+                heading: false,
             });
         }
         return;
@@ -177,6 +200,7 @@ fn push_sentence(text: &str, start: usize, end: usize, para: usize, out: &mut Ve
             end: last.end,
             para,
             toks: chunk,
+            heading: false,
         });
     }
 }
@@ -277,6 +301,10 @@ mod tests {
             ]
         );
         assert_eq!(s[4].para, 1);
+        assert!(s[4].heading && !s[3].heading && !s[0].heading);
+        let t = "Title of the report\nA sentence. Another one\n\n- a list item";
+        let h: Vec<bool> = sentences(t).iter().map(|x| x.heading).collect();
+        assert_eq!(h, vec![true, false, false, true]);
         assert_eq!(s[0].para, 0);
     }
 
