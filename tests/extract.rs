@@ -297,3 +297,26 @@ proptest! {
         prop_assert!(started.elapsed() < Duration::from_secs(2));
     }
 }
+
+#[test]
+fn titles_datelines_and_topic_places_are_context() {
+    let text = "Two soldiers killed in attack on army post in Deir ez-Zor\n\n\
+        DAMASCUS, March 3 (Reuters) - Two Syrian soldiers were killed on Monday when gunmen \
+        attacked an army post near the town of al-Mayadin in eastern Deir ez-Zor province.\n\n\
+        In Idlib, a landmine exploded in a field in the town of Kafr Nabl on 1 March, wounding a child.";
+    let got = summarise(text, Some("2026-03-03"));
+    assert_eq!(
+        got,
+        vec![
+            one("geonames:173480", "2026-03-02", None, 1, "Armed clash", 2),
+            one(
+                "geonames:168661",
+                "2026-03-01",
+                None,
+                1,
+                "Remote explosive/landmine/IED",
+                0
+            ),
+        ]
+    );
+}

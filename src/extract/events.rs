@@ -94,6 +94,9 @@ const RULES: &[Rule] = &[
     (&["مقتل"], Cue::Kill),
     (&["قتلي"], Cue::Kill),
     (&["مصرع"], Cue::Kill),
+    (&["استشهد"], Cue::Kill),
+    (&["استشهاد"], Cue::Kill),
+    (&["استشهدوا"], Cue::Kill),
     (&["مقتولا"], Cue::Kill),
     (&["جثه"], Cue::Kill),
     (&["جثث"], Cue::Kill),
@@ -117,6 +120,8 @@ const RULES: &[Rule] = &[
     (&["مصادره"], Cue::Seizure),
     (&["صادرت"], Cue::Seizure),
     (&["تفكيك"], Cue::Seizure),
+    (&["فككت"], Cue::Seizure),
+    (&["فكك"], Cue::Seizure),
     (&["مخازن", "اسلحه"], Cue::Cache),
     (&["مخزن", "اسلحه"], Cue::Cache),
     (&["مستودع", "اسلحه"], Cue::Cache),
@@ -536,6 +541,7 @@ const ACTORS: &[(&[&str], &str, bool)] = &[
     (&["central", "command"], COALITION, true),
     (&["coalition"], COALITION, true),
     (&["us", "forces"], COALITION, true),
+    (&["us", "military"], COALITION, true),
     (&["قسد"], SDF, false),
     (&["قوات", "سوريا", "الديمقراطيه"], SDF, false),
     (&["sdf"], SDF, false),
@@ -565,6 +571,10 @@ pub fn actors(toks: &[Tok], islamic_state_named: bool) -> Vec<ActorHit> {
             {
                 found = Some((n, *name, *state));
             }
+        }
+        // "IS" in capitals (not the verb)
+        if found.is_none() && toks[i].raw == "IS" {
+            found = Some((1, ISLAMIC_STATE, false));
         }
         if found.is_none()
             && islamic_state_named
@@ -664,7 +674,18 @@ const LATIN_NUMBERS: &[(&str, u32)] = &[
 ];
 
 /// Nouns in the dual: "two of them" without a number word (عنصرين, شخصين).
-const DUALS: &[&str] = &["عنصرين", "شخصين", "جنديين", "طفلين", "مدنيين"];
+const DUALS: &[&str] = &[
+    "عنصرين",
+    "شخصين",
+    "جنديين",
+    "طفلين",
+    "مدنيين",
+    "عنصران",
+    "شخصان",
+    "جنديان",
+    "طفلان",
+    "مدنيان",
+];
 /// Singular nouns right after a killing word: one dead (قتل مدني, مقتل شخص, a civilian).
 const SINGULARS: &[&str] = &[
     "مدني",
@@ -863,6 +884,16 @@ pub fn continues(toks: &[Tok]) -> bool {
         Script::Arabic => ["هذه", "هذا", "ذلك", "تلك", "هولا"].iter().any(|s| t.is(s)),
         Script::Latin => matches!(t.norm.as_str(), "this" | "these" | "that" | "those"),
     };
+    // "this week", "هذا العام": a time, not something said before
+    let time = |t: &Tok| match t.script {
+        Script::Arabic => ["اسبوع", "عام", "شهر", "يوم", "صباح", "مساء", "سنه"]
+            .iter()
+            .any(|s| t.is(s)),
+        Script::Latin => matches!(
+            t.norm.as_str(),
+            "week" | "month" | "year" | "morning" | "evening" | "afternoon" | "weekend" | "time"
+        ),
+    };
     let back_noun = |t: &Tok| match t.script {
         Script::Arabic => [
             "العمليه",
@@ -900,7 +931,11 @@ pub fn continues(toks: &[Tok]) -> bool {
         back_noun(t)
             && (t.script == Script::Arabic
                 || k > 0 && (pointer(&toks[k - 1]) || toks[k - 1].norm == "the"))
-    }) || toks.iter().take(4).any(pointer)
+    }) || toks
+        .iter()
+        .take(4)
+        .enumerate()
+        .any(|(k, t)| pointer(t) && !toks.get(k + 1).is_some_and(time))
 }
 
 #[cfg(test)]

@@ -599,7 +599,13 @@ fn merge(d: &mut Draft, other: &Draft) {
 
 fn build(d: &Draft, loc: Located, date: DateInfo, sentence: String) -> Proposal {
     let fatalities = d.fatal.as_ref().map(|f| f.0).unwrap_or(0);
-    let (disorder, event_type, sub) = events::classify(&d.cues, fatalities);
+    // a killing or attack where a state force and an armed group are both named is fighting
+    // between them, not violence against civilians
+    let mut cues = d.cues.clone();
+    if d.actors.iter().any(|a| a.state) && d.actors.iter().any(|a| !a.state) {
+        cues.push(Cue::MilitaryTarget);
+    }
+    let (disorder, event_type, sub) = events::classify(&cues, fatalities);
     let civilians = d.cues.contains(&Cue::CivilianTarget);
     let (actor1, actor2) = events::roles(sub, &d.actors, civilians);
     let place_weight = match loc.geo_precision {

@@ -197,6 +197,34 @@ pub fn is_dateline(t: &Tok) -> bool {
         && !t.is_number()
 }
 
+/// Words naming a security body or an office an official heads.
+fn is_office(t: &Tok) -> bool {
+    match t.script {
+        Script::Latin => matches!(
+            t.norm.as_str(),
+            "security"
+                | "police"
+                | "intelligence"
+                | "interior"
+                | "ministry"
+                | "internal"
+                | "office"
+                | "directorate"
+        ),
+        Script::Arabic => [
+            "امن",
+            "شرطه",
+            "داخليه",
+            "استخبارات",
+            "مخابرات",
+            "مديريه",
+            "داخلي",
+        ]
+        .iter()
+        .any(|s| t.is(s)),
+    }
+}
+
 /// A gazetteer name found in the sentence.
 #[derive(Debug, Clone)]
 struct NameHit {
@@ -459,7 +487,15 @@ pub fn phrases(table: &NameTable, gazetteer: &Gazetteer, toks: &[Tok]) -> Vec<Ph
             names.push((next.first, next.end));
             end = next.end;
         }
-        let title_before = (first.saturating_sub(4)..first).any(|j| is_title(&toks[j]));
+        // "قائد الأمن الداخلي في محافظة حلب", "governor of Homs": an office, but not "a
+        // commander arrested in Homs"
+        let title_before = (first.saturating_sub(4)..first).any(|j| {
+            is_title(&toks[j])
+                && (toks[j + 1..first].iter().any(is_office)
+                    || toks[j + 1..first]
+                        .iter()
+                        .all(|t| matches!(t.norm.as_str(), "of" | "the")))
+        });
         let title_after = (end..(end + 3).min(toks.len())).any(|j| is_title(&toks[j]))
             && !(first > 0 && matches!(toks[first - 1].norm.as_str(), "in" | "near" | "at"));
         // a dateline ("DAMASCUS, March 3 (Reuters) -") says where the report was filed
