@@ -327,7 +327,10 @@ fn readme_shows_the_current_eval_figures() {
     let cases = eval::builtin(&gz).expect("gold files load");
     let reports: Vec<_> = cases.iter().map(|c| eval::evaluate(&ex, &gz, c)).collect();
     let readme = include_str!("../README.md");
-    for row in eval::table(&reports).lines().filter(|l| l.starts_with("| ")) {
+    for row in eval::table(&reports)
+        .lines()
+        .filter(|l| l.starts_with("| "))
+    {
         assert!(
             readme.contains(row),
             "README.md lacks the eval row (run `incident-map eval` and update it):\n{row}"

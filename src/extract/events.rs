@@ -13,7 +13,7 @@
 //! "the majority of" something is background and has no cues at all.
 
 use super::text::Tok;
-use crate::gazetteer::normalize::Script;
+use crate::gazetteer::normalize::{strip_arabic_article, Script};
 
 /// Kinds of event words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,6 +77,9 @@ const RULES: &[Rule] = &[
     (&["قصف", "مدفعي"], Cue::Shelling),
     (&["قصف", "صاروخي"], Cue::Shelling),
     (&["قصفت"], Cue::Shelling),
+    (&["قصف"], Cue::Shelling),
+    (&["صاروخ"], Cue::Shelling),
+    (&["صواريخ"], Cue::Shelling),
     (&["قذايف"], Cue::Shelling),
     (&["هجوم"], Cue::Attack),
     (&["هجوما"], Cue::Attack),
@@ -171,6 +174,8 @@ const RULES: &[Rule] = &[
     (&["shelled"], Cue::Shelling),
     (&["artillery"], Cue::Shelling),
     (&["mortar"], Cue::Shelling),
+    (&["rocket*"], Cue::Shelling),
+    (&["missile*"], Cue::Shelling),
     (&["attack"], Cue::Attack),
     (&["attacked"], Cue::Attack),
     (&["ambush*"], Cue::Attack),
@@ -227,10 +232,12 @@ fn word_matches(t: &Tok, w: &str) -> bool {
             Some(prefix) => t.norm.starts_with(prefix),
             None => t.norm == w,
         },
-        Script::Arabic => t
-            .stems
-            .iter()
-            .any(|s| s == w || crate::gazetteer::normalize::strip_arabic_article(s).0 == w),
+        Script::Arabic => {
+            let w = strip_arabic_article(w).0;
+            t.stems
+                .iter()
+                .any(|s| s == w || strip_arabic_article(s).0 == w)
+        }
     }
 }
 
