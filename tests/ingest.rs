@@ -450,4 +450,23 @@ fn eval_command_prints_the_table() {
         table.contains("| seed 000_256fd19c77ba421f (ar) | 9 | 9 | 0 |"),
         "{table}"
     );
+
+    // a gold file given on the command line, its article read next to it
+    let gold =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/eval/en_desert_north.toml");
+    let out = run(&["eval".as_ref(), gold.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("en_desert_north.txt | 5 | 5 | 0 |"),
+        "{table}"
+    );
+
+    let missing = run(&["eval".as_ref(), "no-such-gold.toml".as_ref()]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-gold.toml"));
 }

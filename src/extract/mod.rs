@@ -5,6 +5,7 @@
 //! - `dates`: date phrases, spans, vague phrases and ACLED's time_precision;
 //! - `places`: place phrases with the words around them, resolved by the geocoder;
 //! - `events`: event type words, actors, fatality figures, and what is not an incident;
+//! - `ingest`: the article's id, incident ids, likely duplicates and the answer;
 //! - `eval`: extraction compared with a hand-curated gold file.
 //!
 //! How sentences become incidents: a sentence with event words and a located place in Syria
@@ -17,7 +18,7 @@
 //! evidence says so). No place, no date, or a background sentence (a visit, joining the
 //! coalition, figures "since 2014") → no point on the map.
 //!
-//! Not for: storing (see `incidents::store`) or deciding what is a duplicate (see `ingest`).
+//! Not for: storing (see `incidents::store`) or the HTTP surface (see `http::articles`).
 
 pub mod dates;
 pub mod eval;
@@ -130,7 +131,6 @@ struct DateInfo {
 #[derive(Debug, Clone)]
 struct Draft {
     sentences: Vec<usize>,
-    last: usize,
     located: Option<Located>,
     date: Option<DateInfo>,
     cues: Vec<Cue>,
@@ -388,7 +388,6 @@ impl Run<'_> {
         let cue_kinds: Vec<Cue> = a.cues.iter().map(|h| h.cue).collect();
         let this = Draft {
             sentences: vec![s],
-            last: s,
             located: None,
             date: a.date.clone(),
             cues: cue_kinds,
@@ -566,7 +565,6 @@ fn merge(d: &mut Draft, other: &Draft) {
             d.sentences.push(s);
         }
     }
-    d.last = d.last.max(other.last);
     for c in &other.cues {
         if !d.cues.contains(c) {
             d.cues.push(*c);
