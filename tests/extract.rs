@@ -160,6 +160,14 @@ fn what_is_not_a_located_incident_in_syria_has_no_point() {
     ] {
         assert_eq!(summarise(text, None), vec![], "{text}");
     }
+    // history, even when a publication date would date it
+    for text in [
+        "Islamic State fighters seized Palmyra in 2015 after heavy fighting with the army.",
+        "Last year, a car bomb killed ten people in Manbij.",
+        "وكان التنظيم قد سيطر على مدينة تدمر عام 2015 بعد معارك مع الجيش.",
+    ] {
+        assert_eq!(summarise(text, Some("2026-03-01")), vec![], "{text}");
+    }
 }
 
 #[test]

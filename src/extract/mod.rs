@@ -29,7 +29,7 @@ pub mod text;
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::Gazetteer;
@@ -149,6 +149,22 @@ struct Analysis {
     continues: bool,
 }
 
+/// A sentence about earlier years is background: a year standing alone before the year the
+/// article is about ("IS seized Palmyra in 2015", "منذ عام 2014"), or "last year".
+fn historical(toks: &[Tok], in_dates: &[bool], reference_year: Option<i32>) -> bool {
+    let old_year = toks.iter().zip(in_dates).any(|(t, &dated)| {
+        !dated
+            && t.number().is_some_and(|y| {
+                (1900..=2100).contains(&y) && reference_year.is_some_and(|r| (y as i32) < r)
+            })
+    });
+    let last_year = toks.windows(2).any(|w| {
+        (w[0].norm == "last" && w[1].norm == "year")
+            || (w[0].is("عام") || w[0].is("سنه")) && (w[1].is("ماضي") || w[1].is("ماضيه"))
+    }) || toks.iter().any(|t| t.norm == "ago");
+    old_year || last_year
+}
+
 fn words_text(text: &str, toks: &[Tok], first: usize, end: usize) -> String {
     match (toks.get(first), toks.get(end.saturating_sub(1))) {
         (Some(a), Some(b)) if a.start <= b.end => text.get(a.start..b.end).unwrap_or("").into(),
@@ -240,7 +256,12 @@ impl Run<'_> {
         // dates
         let mut date = None;
         let dateline = toks.first().is_some_and(places::is_dateline);
+        let reference_year = self.context_year.or(self.published.map(|p| p.year()));
+        let mut in_dates = vec![false; toks.len()];
         for mut m in dates::find(toks, self.published) {
+            for flag in in_dates.iter_mut().take(m.last + 1).skip(m.first) {
+                *flag = true;
+            }
             // the date of a dateline is the report's, not the event's
             if dateline && m.first < DATELINE_WORDS {
                 continue;
@@ -279,7 +300,7 @@ impl Run<'_> {
             self.islamic_state_named = true;
         }
         let cues = events::cues(toks);
-        let event = events::is_event(&cues);
+        let event = events::is_event(&cues) && !historical(toks, &in_dates, reference_year);
         let fatal =
             events::fatalities(toks, &cues).map(|(n, a, b)| (n, words_text(text, toks, a, b)));
         // places
