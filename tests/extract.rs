@@ -94,6 +94,17 @@ fn other_phrasings_of_dates_places_and_types() {
         ),
         vec![one("geonames:167357", "2026-03-17", None, 1, "Remote explosive/landmine/IED", 4)]
     );
+    // two dates, two places: each place takes the date written before it
+    assert_eq!(
+        summarise(
+            "On 3 May 2026 gunmen attacked a checkpoint in Jasim, and on 5 May they attacked another near Nawa.",
+            None
+        ),
+        vec![
+            one("geonames:165997", "2026-05-03", None, 1, "Armed clash", 0),
+            one("geonames:166365", "2026-05-05", None, 1, "Armed clash", 0),
+        ]
+    );
     // an English span and "countryside"
     assert_eq!(
         summarise(

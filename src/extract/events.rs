@@ -244,34 +244,35 @@ fn word_matches(t: &Tok, w: &str) -> bool {
 /// Words that void a cue standing up to three words after them.
 fn voids(t: &Tok) -> bool {
     match t.script {
-        Script::Latin => matches!(
-            t.norm.as_str(),
-            "plan"
-                | "planned"
-                | "planning"
-                | "plans"
-                | "prevent"
-                | "preventing"
-                | "foil"
-                | "would"
-                | "could"
-                | "might"
-                | "may"
-                | "not"
-                | "no"
-                | "never"
-                | "threat"
-                | "threatened"
-                | "avoid"
-                | "possible"
-                | "potential"
-                | "future"
-                | "without"
-                | "suspected"
-                | "accused"
-                | "involvement"
-                | "involved"
-        ),
+        Script::Latin => {
+            matches!(
+                t.norm.as_str(),
+                "plan"
+                    | "planned"
+                    | "planning"
+                    | "plans"
+                    | "prevent"
+                    | "preventing"
+                    | "foil"
+                    | "would"
+                    | "could"
+                    | "might"
+                    | "not"
+                    | "no"
+                    | "never"
+                    | "threat"
+                    | "threatened"
+                    | "avoid"
+                    | "possible"
+                    | "potential"
+                    | "future"
+                    | "without"
+                    | "suspected"
+                    | "accused"
+                    | "involvement"
+                    | "involved"
+            ) || t.raw == "may"
+        }
         Script::Arabic => [
             "تخطط",
             "يخطط",

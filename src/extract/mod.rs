@@ -142,6 +142,8 @@ struct Draft {
 struct Analysis {
     located: Vec<Located>,
     date: Option<DateInfo>,
+    /// every date of the sentence with its first word
+    dates: Vec<(usize, DateInfo)>,
     cues: Vec<CueHit>,
     event: bool,
     actors: Vec<ActorHit>,
@@ -258,6 +260,7 @@ impl Run<'_> {
         let dateline = toks.first().is_some_and(places::is_dateline);
         let reference_year = self.context_year.or(self.published.map(|p| p.year()));
         let mut in_dates = vec![false; toks.len()];
+        let mut all_dates = Vec::new();
         for mut m in dates::find(toks, self.published) {
             for flag in in_dates.iter_mut().take(m.last + 1).skip(m.first) {
                 *flag = true;
@@ -287,6 +290,7 @@ impl Run<'_> {
                 inferred: false,
             };
             self.recent_dates.push((s, sentence.para, info.clone()));
+            all_dates.push((m.first, info.clone()));
             if date.is_none() {
                 date = Some(info);
             }
@@ -381,6 +385,7 @@ impl Run<'_> {
         Analysis {
             located,
             date,
+            dates: all_dates,
             cues,
             event,
             actors,
@@ -480,6 +485,14 @@ impl Run<'_> {
                 for loc in &a.located {
                     let mut d = this.clone();
                     d.located = Some(loc.clone());
+                    // "on 3 May in A, and on 5 May in B": the date written before the place
+                    if a.dates.len() > 1 {
+                        if let Some((_, info)) =
+                            a.dates.iter().rev().find(|(first, _)| *first < loc.first)
+                        {
+                            d.date = Some(info.clone());
+                        }
+                    }
                     if d.date.is_none() {
                         d.date = carried.clone();
                     }
