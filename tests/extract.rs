@@ -322,7 +322,8 @@ fn titles_datelines_and_topic_places_are_context() {
     let text = "Two soldiers killed in attack on army post in Deir ez-Zor\n\n\
         DAMASCUS, March 3 (Reuters) - Two Syrian soldiers were killed on Monday when gunmen \
         attacked an army post near the town of al-Mayadin in eastern Deir ez-Zor province.\n\n\
-        In Idlib, a landmine exploded in a field in the town of Kafr Nabl on 1 March, wounding a child.";
+        In Idlib, a landmine exploded in a field in the town of Kafr Nabl on 1 March, wounding a child.\n\
+        حلب - سانا: قُتل مدنيان بقصف على بلدة تادف في 2 آذار 2026.";
     let got = summarise(text, Some("2026-03-03"));
     assert_eq!(
         got,
@@ -335,6 +336,14 @@ fn titles_datelines_and_topic_places_are_context() {
                 1,
                 "Remote explosive/landmine/IED",
                 0
+            ),
+            one(
+                "geonames:163811",
+                "2026-03-02",
+                None,
+                1,
+                "Shelling/artillery/missile attack",
+                2
             ),
         ]
     );

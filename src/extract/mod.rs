@@ -366,6 +366,15 @@ impl Run<'_> {
                     .iter()
                     .any(|o| o.place_id != l.place_id && is_inside(o, l))
         });
+        // "دمشق - سانا: …", "Aleppo — …": a place opening the sentence before a dash or colon is
+        // where the report was filed
+        located.retain(|l| {
+            let gap = match (toks.get(l.end.wrapping_sub(1)), toks.get(l.end)) {
+                (Some(a), Some(b)) if l.first == 0 => text.get(a.end..b.start).unwrap_or(""),
+                _ => "",
+            };
+            !gap.contains(['-', '–', '—', ':'])
+        });
         // "In Idlib, a landmine exploded in Kafr Nabl": the topic place before a comma is
         // context when another place of the sentence lies in its governorate
         let all = located.clone();
