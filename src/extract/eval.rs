@@ -26,7 +26,8 @@ pub struct Case {
 }
 
 /// The articles and gold files compiled in: the seed and reports written for the evaluation
-/// (`seeds/eval/`), Arabic and English, about other places in other phrasings.
+/// (`seeds/eval/`), Arabic and English, about other places in other phrasings; the last one was
+/// written after the rules and first run unchanged (see the README for its first figures).
 pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "seed 000_256fd19c77ba421f (ar)",
@@ -42,6 +43,11 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "eval/en_desert_north.txt",
         include_str!("../../seeds/eval/en_desert_north.txt"),
         include_str!("../../seeds/eval/en_desert_north.toml"),
+    ),
+    (
+        "eval/ar_held_out.txt",
+        include_str!("../../seeds/eval/ar_held_out.txt"),
+        include_str!("../../seeds/eval/ar_held_out.toml"),
     ),
 ];
 

@@ -92,6 +92,9 @@ const RULES: &[Rule] = &[
     (&["اطلق", "النار"], Cue::Attack),
     (&["اطلقوا", "النار"], Cue::Attack),
     (&["اغتيال"], Cue::Attack),
+    (&["اغتال"], Cue::Attack),
+    (&["اغتالت"], Cue::Attack),
+    (&["اغتالوا"], Cue::Attack),
     (&["اعدام"], Cue::Attack),
     (&["قتل"], Cue::Kill),
     (&["مقتل"], Cue::Kill),
@@ -803,7 +806,19 @@ pub fn fatalities(toks: &[Tok], hits: &[CueHit]) -> Option<(u32, usize, usize)> 
             }
         }
     }
-    best
+    // an assassination or someone "shot dead" with no figure: one person killed
+    best.or_else(|| {
+        hits.iter()
+            .find(|h| {
+                toks[h.first..h.end].iter().any(|t| {
+                    ["اغتال", "اغتالت", "اغتالوا", "اغتيال"]
+                        .iter()
+                        .any(|w| t.is(w))
+                        || t.norm.starts_with("assassinat")
+                }) || h.cue == Cue::Kill && toks[h.first].norm == "shot"
+            })
+            .map(|h| (1, h.first, h.end))
+    })
 }
 
 fn is_month_word(t: &Tok) -> bool {

@@ -295,6 +295,25 @@ impl Run<'_> {
                 date = Some(info);
             }
         }
+        // "في اليوم التالي", "the next day": the day after the last date read
+        if date.is_none() {
+            let next_day = toks.windows(2).any(|w| {
+                w[0].is("يوم") && (w[1].is("تالي") || w[1].is("التالي"))
+                    || matches!(w[0].norm.as_str(), "next" | "following") && w[1].norm == "day"
+            });
+            if let Some((_, _, last)) = self.recent_dates.last().filter(|_| next_day) {
+                let first = last.end.unwrap_or(last.first) + chrono::Duration::days(1);
+                let info = DateInfo {
+                    first,
+                    end: None,
+                    precision: last.precision,
+                    phrase: words_text(text, toks, 0, 0),
+                    inferred: true,
+                };
+                self.recent_dates.push((s, sentence.para, info.clone()));
+                date = Some(info);
+            }
+        }
         if self.recent_dates.len() > 8 {
             self.recent_dates.drain(..self.recent_dates.len() - 8);
         }
@@ -375,6 +394,22 @@ impl Run<'_> {
             };
             !gap.contains(['-', '–', '—', ':'])
         });
+        // "the road between Albu Kamal and al-Mayadin": one place, near the first town
+        if located.len() > 1 {
+            let mut k = 0;
+            while k + 1 < located.len() {
+                let (a, b) = (&located[k], &located[k + 1]);
+                let between = a.first > 0
+                    && (toks[a.first - 1].is("بين") || toks[a.first - 1].norm == "between");
+                let joined = b.first == a.end && toks[b.first].raw.starts_with('و')
+                    || b.first == a.end + 1 && matches!(toks[a.end].norm.as_str(), "and" | "و");
+                if between && joined {
+                    located[k].geo_precision = located[k].geo_precision.max(2);
+                    located.remove(k + 1);
+                }
+                k += 1;
+            }
+        }
         // "In Idlib, a landmine exploded in Kafr Nabl": the topic place before a comma is
         // context when another place of the sentence lies in its governorate
         let all = located.clone();

@@ -65,6 +65,12 @@ impl NameTable {
                         if let Some(first) = k.exact.split(' ').next() {
                             t.arabic_first.insert(first.to_string());
                         }
+                        // "البو كمال" is also written "البوكمال"
+                        if k.words > 1 {
+                            let joined = k.exact.replace(' ', "");
+                            t.arabic_first.insert(joined.clone());
+                            push(&mut t.arabic, joined);
+                        }
                         push(&mut t.arabic, k.exact)
                     }
                     Script::Latin => {
