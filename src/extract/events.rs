@@ -321,8 +321,12 @@ fn background(t: &Tok) -> bool {
                 | "experts"
                 | "estimated"
                 | "historically"
+                | "meet"
+                | "talks"
+                | "expected"
         ),
         Script::Arabic => [
+            "محادثات",
             "زياره",
             "زار",
             "التقي",
@@ -747,7 +751,7 @@ pub fn fatalities(toks: &[Tok], hits: &[CueHit]) -> Option<(u32, usize, usize)> 
     let mut best: Option<(u32, usize, usize)> = None;
     for h in hits.iter().filter(|h| h.cue == Cue::Kill) {
         let mut figure = None;
-        // a number or a dual within four words after, or three before ("five people were killed")
+        // a number or a dual within four words after, or eight before ("five people were killed")
         for j in h.end..(h.end + 4).min(toks.len()) {
             if wounded(&toks[j]) {
                 break;
@@ -775,16 +779,23 @@ pub fn fatalities(toks: &[Tok], hits: &[CueHit]) -> Option<(u32, usize, usize)> 
                 figure = Some((1, h.first, j + 1));
                 break;
             }
-            if j == h.end + 1 && toks[j - 1].norm == "a" && SINGULARS.iter().any(|s| toks[j].is(s))
-            {
+            // "killed a senior operative", "killing an officer": one
+            if j == h.end && matches!(toks[j].norm.as_str(), "a" | "an") {
                 figure = Some((1, h.first, j + 1));
                 break;
             }
         }
         if figure.is_none() {
-            for j in (h.first.saturating_sub(4)..h.first).rev() {
+            for j in (h.first.saturating_sub(8)..h.first).rev() {
                 if wounded(&toks[j]) || j > 0 && wounded(&toks[j - 1]) {
                     break;
+                }
+                // a day or a year of a date is no figure ("On April 21, two members …")
+                let in_date = j > 0 && is_month_word(&toks[j - 1])
+                    || toks.get(j + 1).is_some_and(is_month_word)
+                    || toks[j].number().is_some_and(|y| (1900..=2100).contains(&y));
+                if in_date {
+                    continue;
                 }
                 if let Some(n) = number(&toks[j]) {
                     figure = Some((n, j, h.end));

@@ -151,6 +151,40 @@ struct Analysis {
     continues: bool,
 }
 
+/// "the next day", "a day later", "two days later", "في اليوم التالي", "بعد يومين": how many
+/// days after the date read before.
+fn days_later(toks: &[Tok]) -> Option<i64> {
+    let count = |t: &Tok| -> Option<i64> {
+        match t.norm.as_str() {
+            "a" | "one" => Some(1),
+            "two" => Some(2),
+            "three" => Some(3),
+            _ => t.number().filter(|n| *n <= 31).map(i64::from),
+        }
+    };
+    toks.windows(3).find_map(|w| {
+        let (a, b, c) = (&w[0], &w[1], &w[2]);
+        if matches!(a.norm.as_str(), "next" | "following") && b.norm == "day"
+            || b.is("يوم") && (c.is("تالي") || c.is("التالي"))
+            || a.is("يوم") && (b.is("تالي") || b.is("التالي"))
+        {
+            return Some(1);
+        }
+        if matches!(b.norm.as_str(), "day" | "days") && c.norm == "later" {
+            return count(a);
+        }
+        if a.is("بعد") {
+            if b.is("يوم") || b.is("يوما") {
+                return Some(1);
+            }
+            if b.is("يومين") {
+                return Some(2);
+            }
+        }
+        None
+    })
+}
+
 /// A sentence about earlier years is background: a year standing alone before the year the
 /// article is about ("IS seized Palmyra in 2015", "منذ عام 2014"), or "last year".
 fn historical(toks: &[Tok], in_dates: &[bool], reference_year: Option<i32>) -> bool {
@@ -295,23 +329,22 @@ impl Run<'_> {
                 date = Some(info);
             }
         }
-        // "في اليوم التالي", "the next day": the day after the last date read
+        // "في اليوم التالي", "the next day", "a day later", "بعد يومين": days after the last
+        // date read
         if date.is_none() {
-            let next_day = toks.windows(2).any(|w| {
-                w[0].is("يوم") && (w[1].is("تالي") || w[1].is("التالي"))
-                    || matches!(w[0].norm.as_str(), "next" | "following") && w[1].norm == "day"
-            });
-            if let Some((_, _, last)) = self.recent_dates.last().filter(|_| next_day) {
-                let first = last.end.unwrap_or(last.first) + chrono::Duration::days(1);
-                let info = DateInfo {
-                    first,
-                    end: None,
-                    precision: last.precision,
-                    phrase: words_text(text, toks, 0, 0),
-                    inferred: true,
-                };
-                self.recent_dates.push((s, sentence.para, info.clone()));
-                date = Some(info);
+            if let Some((_, _, last)) = self.recent_dates.last() {
+                if let Some(days) = days_later(toks) {
+                    let first = last.end.unwrap_or(last.first) + chrono::Duration::days(days);
+                    let info = DateInfo {
+                        first,
+                        end: None,
+                        precision: last.precision,
+                        phrase: words_text(text, toks, 0, 0),
+                        inferred: true,
+                    };
+                    self.recent_dates.push((s, sentence.para, info.clone()));
+                    date = Some(info);
+                }
             }
         }
         if self.recent_dates.len() > 8 {
@@ -520,6 +553,8 @@ impl Run<'_> {
                     }
                 }
             }
+            // a sentence without event words only adds to an incident before it
+            None if !a.event => return,
             None => {
                 let carried = if this.date.is_none() {
                     self.carried_date(s, sentence.para, continuing)
