@@ -4,6 +4,7 @@
 //! `main.rs` is only the command line; everything else is here so tests can drive it.
 
 pub mod export;
+pub mod extract;
 pub mod gazetteer;
 pub mod http;
 pub mod incidents;

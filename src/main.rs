@@ -40,6 +40,11 @@ enum Command {
     Geocode(GeocodeArgs),
     /// Write the incidents that match the filters to stdout or a file.
     Export(ExportArgs),
+    /// Read articles (text files, Arabic or English) and store the incidents they report,
+    /// marked `extracted`, with their evidence printed as JSON.
+    Ingest(IngestArgs),
+    /// Compare extraction with hand-curated gold files and print the table.
+    Eval(EvalArgs),
 }
 
 #[derive(Args)]
@@ -56,6 +61,10 @@ struct ServeArgs {
     addr: SocketAddr,
     #[command(flatten)]
     data: DataArgs,
+    /// Bearer token that allows writes (POST /api/articles, PATCH and DELETE of incidents);
+    /// without one, writes are refused.
+    #[arg(long, env = "INCIDENT_MAP_TOKEN", hide_env_values = true)]
+    token: Option<String>,
 }
 
 #[derive(Args)]
@@ -98,6 +107,30 @@ struct ExportArgs {
     data: DataArgs,
 }
 
+#[derive(Args)]
+struct IngestArgs {
+    /// Article text files (UTF-8, at most 1 MB each).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Publication date (YYYY-MM-DD): the year of dates written without one, and the day
+    /// "yesterday" counts from.
+    #[arg(long)]
+    published: Option<String>,
+    /// Outlet or title recorded as each incident's source (default: the file name).
+    #[arg(long)]
+    source: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Gold files in the format of seeds/incidents.toml, each naming its article in
+    /// `[source] file` (read next to the gold file). Without any: the compiled-in seed and
+    /// evaluation reports.
+    gold: Vec<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -111,6 +144,8 @@ fn main() -> ExitCode {
         Command::Serve(a) => serve(a),
         Command::Geocode(a) => geocode(a),
         Command::Export(a) => export(a),
+        Command::Ingest(a) => ingest(a),
+        Command::Eval(a) => eval(a),
     };
     match result {
         Ok(code) => code,
@@ -123,7 +158,13 @@ fn main() -> ExitCode {
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let state = AppState::open(&args.data.data)
-        .with_context(|| format!("opening data directory {}", args.data.data.display()))?;
+        .with_context(|| format!("opening data directory {}", args.data.data.display()))?
+        .with_token(args.token);
+    let writes = if state.writes_enabled() {
+        "enabled (bearer token set)"
+    } else {
+        "disabled (no token)"
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -131,7 +172,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("binding {}", args.addr))?;
         let addr = listener.local_addr()?;
         eprintln!(
-            "incident-map: {} incidents, listening on http://{addr}/",
+            "incident-map: {} incidents, writes {writes}, listening on http://{addr}/",
             state.catalog().len()
         );
         axum::serve(listener, incident_map::app(state))
@@ -229,5 +270,102 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         }
         None => write(&mut std::io::stdout().lock()).context("writing to stdout")?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    use incident_map::extract::ingest::ArticleInput;
+    let published = args
+        .published
+        .as_deref()
+        .map(|p| {
+            chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d")
+                .map_err(|e| anyhow::anyhow!("--published {p:?}: {e}; expected YYYY-MM-DD"))
+        })
+        .transpose()?;
+    let mut inputs = Vec::new();
+    for path in &args.files {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text ({e})", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        inputs.push(ArticleInput {
+            title: None,
+            source: Some(args.source.clone().unwrap_or(name)),
+            url: None,
+            published,
+            text,
+        });
+    }
+    let state = AppState::open(&args.data.data)
+        .with_context(|| format!("opening data directory {}", args.data.data.display()))?;
+    let mut out = std::io::stdout().lock();
+    for (path, input) in args.files.iter().zip(inputs) {
+        let answer = state
+            .ingest(input)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let stored = answer
+            .incidents
+            .iter()
+            .filter(|i| i.status == "stored")
+            .count();
+        eprintln!(
+            "{}: article {}{}: {} incidents proposed, {stored} stored, {} likely duplicates",
+            path.display(),
+            &answer.article.id[..12],
+            if answer.article.new {
+                ""
+            } else {
+                " (ingested before, nothing new)"
+            },
+            answer.incidents.len(),
+            answer.incidents.len() - stored,
+        );
+        serde_json::to_writer_pretty(&mut out, &answer)?;
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    use incident_map::extract::{eval, Extractor};
+    let gazetteer = Gazetteer::embedded().context("loading the gazetteer")?;
+    let cases = if args.gold.is_empty() {
+        eval::builtin(&gazetteer).map_err(anyhow::Error::msg)?
+    } else {
+        let mut cases = Vec::new();
+        for gold in &args.gold {
+            let text = std::fs::read_to_string(gold)
+                .with_context(|| format!("reading {}", gold.display()))?;
+            let file: toml::Value =
+                toml::from_str(&text).with_context(|| format!("parsing {}", gold.display()))?;
+            let article_name = file
+                .get("source")
+                .and_then(|s| s.get("file"))
+                .and_then(|f| f.as_str())
+                .with_context(|| format!("{}: [source] file is missing", gold.display()))?;
+            let article_path = gold.with_file_name(article_name);
+            let article = std::fs::read_to_string(&article_path)
+                .with_context(|| format!("reading {}", article_path.display()))?;
+            let name = article_path.display().to_string();
+            cases.push(eval::case(&name, &article, &text, &gazetteer).map_err(anyhow::Error::msg)?);
+        }
+        cases
+    };
+    let extractor = Extractor::new(&gazetteer);
+    let started = std::time::Instant::now();
+    let reports: Vec<_> = cases
+        .iter()
+        .map(|c| eval::evaluate(&extractor, &gazetteer, c))
+        .collect();
+    print!("{}", eval::table(&reports));
+    eprintln!(
+        "extraction of {} articles took {:.1?}",
+        cases.len(),
+        started.elapsed()
+    );
     Ok(ExitCode::SUCCESS)
 }

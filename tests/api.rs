@@ -198,7 +198,7 @@ async fn writes_to_read_only_paths_are_405_json() {
     let app = seeded_app();
     for (method, uri) in [
         ("POST", "/api/incidents"),
-        ("DELETE", "/api/incidents/SYR-2025-0001"),
+        ("PUT", "/api/incidents/SYR-2025-0001"),
         ("PUT", "/api/regions"),
     ] {
         let response = app

@@ -3,6 +3,8 @@
 //! Handlers parse and validate, call the domain modules, and turn their errors into responses
 //! through [`error::ApiError`] — the only place that chooses status codes.
 
+pub mod articles;
+pub mod auth;
 pub mod error;
 pub mod export;
 pub mod geocode;
@@ -19,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 pub use error::ApiError;
-pub use state::{AppState, StateError};
+pub use state::{AppState, StateError, WriteError};
 
 /// Media type of GeoJSON responses (RFC 7946).
 pub const GEOJSON: &str = "application/geo+json";
@@ -33,6 +35,7 @@ pub fn app(state: AppState) -> Router {
         .merge(export::router())
         .merge(ogc::router())
         .merge(health::router())
+        .merge(articles::router())
         .merge(web::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

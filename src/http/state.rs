@@ -1,11 +1,19 @@
 //! Shared application state: the gazetteer, the store and the current catalogue snapshot.
+//!
+//! Reads take a snapshot of the catalogue (an `Arc`) and never wait for writers. Writes
+//! (ingest, patch, delete) hold the store's lock, write SQLite in one transaction, then build
+//! the next catalogue (R-tree included) and swap it in, so every endpoint sees the change at
+//! once and never half of it.
 
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
+use crate::extract::ingest::{self, ArticleInput, IngestAnswer};
+use crate::extract::{ExtractError, Extractor};
 use crate::gazetteer::{Gazetteer, GazetteerError};
 use crate::incidents::seed::{self, SeedError};
-use crate::incidents::{Catalog, Store, StoreError};
+use crate::incidents::store::ArticleRow;
+use crate::incidents::{Catalog, Incident, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -17,16 +25,36 @@ pub enum StateError {
     Seed(#[from] SeedError),
 }
 
+/// Why a write was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    #[error("no incident with id {0:?}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the stored answer of article {0} is unreadable")]
+    Answer(String),
+}
+
 /// Cheap to clone: every handler gets one (axum clones state per request).
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    /// bearer token that allows writes; `None` refuses every write
+    token: Option<Arc<str>>,
 }
 
 struct Inner {
     gazetteer: Gazetteer,
+    extractor: Extractor,
     /// Writers build a new catalogue and swap the Arc; readers clone it and never wait long.
     catalog: RwLock<Arc<Catalog>>,
+    /// The only writer; held from the SQLite write until the new catalogue is in place.
+    store: Mutex<Store>,
     regions_json: Vec<u8>,
 }
 
@@ -51,17 +79,40 @@ impl AppState {
         }
         let catalog = Catalog::new(store.load_all()?);
         let regions_json = super::regions::collection(&gazetteer);
+        let extractor = Extractor::new(&gazetteer);
         Ok(AppState {
             inner: Arc::new(Inner {
                 gazetteer,
+                extractor,
                 catalog: RwLock::new(Arc::new(catalog)),
+                store: Mutex::new(store),
                 regions_json,
             }),
+            token: None,
         })
+    }
+
+    /// Allows writes to requests bearing `token` (none, or an empty one: writes are refused).
+    pub fn with_token(mut self, token: Option<String>) -> AppState {
+        self.token = token.filter(|t| !t.is_empty()).map(Arc::from);
+        self
+    }
+
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// True when a token is set, so writes with it are allowed.
+    pub fn writes_enabled(&self) -> bool {
+        self.token.is_some()
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.inner.gazetteer
+    }
+
+    pub fn extractor(&self) -> &Extractor {
+        &self.inner.extractor
     }
 
     /// The current catalogue snapshot.
@@ -75,5 +126,96 @@ impl AppState {
 
     pub(crate) fn regions_json(&self) -> &[u8] {
         &self.inner.regions_json
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        // A writer that panicked left SQLite consistent (its transaction rolled back).
+        self.inner.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Builds the next catalogue from the current one changed by `change`, and swaps it in.
+    fn swap(&self, change: impl FnOnce(&mut Vec<Incident>)) {
+        let mut incidents = self.catalog().incidents().to_vec();
+        change(&mut incidents);
+        let next = Arc::new(Catalog::new(incidents));
+        match self.inner.catalog.write() {
+            Ok(mut guard) => *guard = next,
+            Err(poisoned) => *poisoned.into_inner() = next,
+        }
+    }
+
+    /// Reads an article, stores its proposed incidents (`review = extracted`) and the article
+    /// in one transaction, and answers with the evidence. The same text a second time creates
+    /// nothing and answers what was answered the first time (`article.new = false`).
+    pub fn ingest(&self, input: ArticleInput) -> Result<IngestAnswer, WriteError> {
+        let id = ingest::article_id(&input.text);
+        let mut store = self.store();
+        if let Some(stored) = store.article_answer(&id)? {
+            let mut answer: IngestAnswer =
+                serde_json::from_str(&stored).map_err(|_| WriteError::Answer(id.clone()))?;
+            answer.article.new = false;
+            return Ok(answer);
+        }
+        let catalog = self.catalog();
+        let (incidents, answer) =
+            ingest::plan(&self.inner.extractor, self.gazetteer(), &catalog, &input)?;
+        let row = ArticleRow {
+            id,
+            title: input.title.clone(),
+            source: input.source.clone(),
+            url: input.url.clone(),
+            published: input.published.map(|d| d.to_string()),
+            text: input.text,
+            answer: serde_json::to_string(&answer)
+                .map_err(|e| WriteError::Invalid(e.to_string()))?,
+        };
+        if store.ingest(&row, &incidents)? {
+            tracing::info!(
+                article = %row.id,
+                stored = incidents.len(),
+                proposed = answer.incidents.len(),
+                "ingested an article"
+            );
+            self.swap(|all| all.extend(incidents));
+        }
+        Ok(answer)
+    }
+
+    /// Changes an incident with `edit` (which may refuse with a message), validates it and
+    /// stores it; the id cannot change.
+    pub fn patch(
+        &self,
+        id: &str,
+        edit: impl FnOnce(&mut Incident, &Gazetteer) -> Result<(), String>,
+    ) -> Result<Incident, WriteError> {
+        let mut store = self.store();
+        let catalog = self.catalog();
+        let idx = catalog
+            .position(id)
+            .ok_or_else(|| WriteError::NotFound(id.to_string()))?;
+        let mut inc = catalog.get(idx).clone();
+        edit(&mut inc, self.gazetteer()).map_err(WriteError::Invalid)?;
+        inc.id = id.to_string();
+        inc.validate().map_err(WriteError::Invalid)?;
+        if !store.replace(&inc)? {
+            return Err(WriteError::NotFound(id.to_string()));
+        }
+        let updated = inc.clone();
+        self.swap(|all| {
+            if let Some(slot) = all.iter_mut().find(|i| i.id == updated.id) {
+                *slot = updated;
+            }
+        });
+        Ok(inc)
+    }
+
+    /// Deletes an incident from the store and the catalogue.
+    pub fn delete(&self, id: &str) -> Result<(), WriteError> {
+        let mut store = self.store();
+        if !store.delete(id)? {
+            return Err(WriteError::NotFound(id.to_string()));
+        }
+        self.swap(|all| all.retain(|i| i.id != id));
+        Ok(())
     }
 }

@@ -62,7 +62,31 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY NOT NULL,
+    title TEXT,
+    source TEXT,
+    url TEXT,
+    published TEXT,
+    text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    answer TEXT NOT NULL
+) STRICT;
 ";
+
+/// An ingested article: its text is kept, so nothing read is lost and it can be read again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleRow {
+    /// SHA-256 of the text, hex
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub text: String,
+    /// the answer given when it was ingested (JSON)
+    pub answer: String,
+}
 
 const COLUMNS: &str = "id, event_date, event_date_end, time_precision, disorder_type, event_type, \
     sub_event_type, actor1, actor2, fatalities, location, location_ar, admin1, admin1_ar, \
@@ -113,44 +137,10 @@ impl Store {
         incidents: &[Incident],
         meta: &[(&str, &str)],
     ) -> Result<(), StoreError> {
-        for inc in incidents {
-            inc.validate().map_err(|detail| StoreError::Invalid {
-                id: inc.id.clone(),
-                detail,
-            })?;
-        }
+        validate_all(incidents)?;
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare_cached(&format!(
-                "INSERT OR REPLACE INTO incidents ({COLUMNS}) VALUES \
-                 (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
-            ))?;
-            for i in incidents {
-                stmt.execute(params![
-                    i.id,
-                    i.event_date.to_string(),
-                    i.event_date_end.map(|d| d.to_string()),
-                    i.time_precision,
-                    i.disorder_type,
-                    i.event_type,
-                    i.sub_event_type,
-                    i.actor1,
-                    i.actor2,
-                    i.fatalities,
-                    i.location,
-                    i.location_ar,
-                    i.admin1,
-                    i.admin1_ar,
-                    i.geo_precision,
-                    i.place_id,
-                    i.notes,
-                    i.source_text,
-                    i.source,
-                    i.review.as_str(),
-                    i.lon,
-                    i.lat,
-                ])?;
-            }
+            insert_incidents(&tx, "INSERT OR REPLACE", incidents)?;
             let mut meta_stmt =
                 tx.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?;
             for (k, v) in meta {
@@ -159,6 +149,76 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Stores an article and its incidents in one transaction, unless an article with the same
+    /// id is stored already: then nothing changes and `false` is returned. An incident whose
+    /// id exists already fails the whole write.
+    pub fn ingest(
+        &mut self,
+        article: &ArticleRow,
+        incidents: &[Incident],
+    ) -> Result<bool, StoreError> {
+        validate_all(incidents)?;
+        let tx = self.conn.transaction()?;
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO articles (id, title, source, url, published, text, \
+             ingested_at, answer) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+            params![
+                article.id,
+                article.title,
+                article.source,
+                article.url,
+                article.published,
+                article.text,
+                chrono::Utc::now().to_rfc3339(),
+                article.answer,
+            ],
+        )?;
+        if added == 0 {
+            return Ok(false);
+        }
+        insert_incidents(&tx, "INSERT", incidents)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// The answer stored with an ingested article.
+    pub fn article_answer(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT answer FROM articles WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Replaces an existing incident (same id); `false` when there is none.
+    pub fn replace(&mut self, incident: &Incident) -> Result<bool, StoreError> {
+        validate_all(std::slice::from_ref(incident))?;
+        let tx = self.conn.transaction()?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT 1 FROM incidents WHERE id = ?1",
+                [&incident.id],
+                |_| Ok(true),
+            )
+            .optional()?
+            .unwrap_or(false);
+        if !exists {
+            return Ok(false);
+        }
+        insert_incidents(&tx, "INSERT OR REPLACE", std::slice::from_ref(incident))?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Deletes an incident; `false` when there was none.
+    pub fn delete(&mut self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM incidents WHERE id = ?1", [id])?
+            > 0)
     }
 
     /// Every stored incident (unordered).
@@ -204,6 +264,55 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+fn validate_all(incidents: &[Incident]) -> Result<(), StoreError> {
+    for inc in incidents {
+        inc.validate().map_err(|detail| StoreError::Invalid {
+            id: inc.id.clone(),
+            detail,
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes incidents with `verb` (`INSERT` or `INSERT OR REPLACE`) inside a transaction.
+fn insert_incidents(
+    tx: &rusqlite::Transaction<'_>,
+    verb: &str,
+    incidents: &[Incident],
+) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "{verb} INTO incidents ({COLUMNS}) VALUES \
+         (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+    ))?;
+    for i in incidents {
+        stmt.execute(params![
+            i.id,
+            i.event_date.to_string(),
+            i.event_date_end.map(|d| d.to_string()),
+            i.time_precision,
+            i.disorder_type,
+            i.event_type,
+            i.sub_event_type,
+            i.actor1,
+            i.actor2,
+            i.fatalities,
+            i.location,
+            i.location_ar,
+            i.admin1,
+            i.admin1_ar,
+            i.geo_precision,
+            i.place_id,
+            i.notes,
+            i.source_text,
+            i.source,
+            i.review.as_str(),
+            i.lon,
+            i.lat,
+        ])?;
+    }
+    Ok(())
 }
 
 struct RawRow {
@@ -261,6 +370,51 @@ mod tests {
         let mut all = store.load_all().expect("load");
         all.sort_by(|x, y| x.id.cmp(&y.id));
         assert_eq!(all[0], a);
+    }
+
+    fn article(id: &str) -> ArticleRow {
+        ArticleRow {
+            id: id.into(),
+            title: Some("t".into()),
+            source: None,
+            url: None,
+            published: None,
+            text: "text".into(),
+            answer: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn ingest_once_then_nothing_new() {
+        let mut store = Store::open_in_memory().expect("open");
+        let mut a = sample("ART-1", 36.0, 35.0, "2025-11-24");
+        a.review = Review::Extracted;
+        assert!(store.ingest(&article("h1"), &[a.clone()]).expect("ingest"));
+        assert!(!store.ingest(&article("h1"), &[a.clone()]).expect("again"));
+        assert_eq!(store.count().expect("count"), 1);
+        assert_eq!(
+            store.article_answer("h1").expect("answer").as_deref(),
+            Some("{}")
+        );
+        // an incident id that exists fails the whole article: no article row either
+        assert!(store.ingest(&article("h2"), &[a.clone()]).is_err());
+        assert_eq!(store.article_answer("h2").expect("answer"), None);
+    }
+
+    #[test]
+    fn replace_and_delete() {
+        let mut store = Store::open_in_memory().expect("open");
+        let mut a = sample("A", 36.0, 35.0, "2025-11-24");
+        assert!(!store.replace(&a).expect("replace missing"));
+        store.upsert(&[a.clone()], &[]).expect("upsert");
+        a.fatalities = 4;
+        assert!(store.replace(&a).expect("replace"));
+        assert_eq!(store.load_all().expect("load")[0].fatalities, 4);
+        a.time_precision = 9;
+        assert!(store.replace(&a).is_err());
+        assert!(store.delete("A").expect("delete"));
+        assert!(!store.delete("A").expect("delete again"));
+        assert_eq!(store.count().expect("count"), 0);
     }
 
     #[test]
