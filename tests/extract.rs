@@ -21,12 +21,13 @@ fn eval_table_meets_the_thresholds() {
     let cases = eval::builtin(&gz).expect("gold files load");
     let reports: Vec<_> = cases.iter().map(|c| eval::evaluate(&ex, &gz, c)).collect();
     println!("{}", eval::table(&reports));
-    assert_eq!(reports.len(), 5);
+    assert_eq!(reports.len(), 7);
     for r in &reports {
-        // every gold incident found, at most one spurious located incident
-        assert_eq!(
-            r.missed(),
-            0,
+        // every gold incident found (one may be missed in the reports written blind to the
+        // rules, which are kept as they first ran), at most one spurious located incident
+        let allowed_misses = usize::from(r.name.contains("blind"));
+        assert!(
+            r.missed() <= allowed_misses,
             "{}: missed incidents\n{}",
             r.name,
             eval::table(&reports)
