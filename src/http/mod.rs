@@ -6,9 +6,11 @@
 pub mod error;
 pub mod export;
 pub mod geocode;
+pub mod glyphs;
 pub mod health;
 pub mod incidents;
 pub mod params;
+pub mod places;
 pub mod regions;
 pub mod state;
 pub mod web;
@@ -32,6 +34,8 @@ pub fn app(state: AppState) -> Router {
         .merge(export::router())
         .merge(health::router())
         .merge(web::router())
+        .merge(glyphs::router())
+        .merge(places::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
