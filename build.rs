@@ -67,6 +67,13 @@ fn run() -> Result<(), String> {
     copy_tree(&web.join("src"), &out)
         .map_err(|e| format!("cannot copy web/src into {}: {e}", out.display()))?;
 
+    // The glyphs embedded by src/http/glyphs.rs come from fonts under the OFL, which travels with them.
+    copy_file(
+        &web.join("fonts/OFL.txt"),
+        &out.join("licenses/noto-fonts-ofl.txt"),
+    )
+    .map_err(|e| format!("cannot copy web/fonts/OFL.txt: {e}"))?;
+
     for (source, target) in PACKAGE_FILES {
         let from = node_modules.join(source);
         println!("cargo:rerun-if-changed=web/node_modules/{source}");

@@ -27,11 +27,13 @@ const COUNTRIES: &str = include_str!("../../geodata/countries.geojson");
 /// Everything is revalidated with the `ETag`, so a new binary is picked up at once.
 const CACHE_CONTROL: &str = "no-cache";
 
-/// Keeps every request of the page on this server; blocks inline scripts.
+/// Keeps every request of the page on this server, except the OpenStreetMap
+/// tiles the user can switch on (off by default); blocks inline scripts.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-     worker-src 'self' blob:; child-src 'self' blob:; img-src 'self' data: blob:; \
-     style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; \
-     base-uri 'none'; frame-ancestors 'none'";
+     worker-src 'self' blob:; child-src 'self' blob:; \
+     img-src 'self' data: blob: https://tile.openstreetmap.org; \
+     style-src 'self' 'unsafe-inline'; connect-src 'self' https://tile.openstreetmap.org; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Routes of the front-end; merge them into the application's router.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {

@@ -195,6 +195,8 @@ function apiQuery(state, withDates = true) {
 
 let state = readState(window.location.search);
 setLanguage(state.lang);
+// Read before the map writes its own view into the hash.
+const linkedView = window.location.hash;
 
 /** Changes the state, records it in the history (one entry per change) and shows it. */
 function update(change) {
@@ -486,10 +488,12 @@ ui.list.addEventListener('click', (event) => {
   if (!button) return;
   const feature = incidentsById.get(button.dataset.id);
   if (!feature) return;
+  // The point goes to the upper part of the view, leaving room for the popup under it.
   map.flyTo({
     center: feature.geometry.coordinates,
     zoom: Math.max(map.getZoom(), 12),
     padding: viewPadding(),
+    offset: [0, -Math.round(map.getContainer().clientHeight / 4)],
   });
   openPopup([button.dataset.id]);
 });
@@ -673,7 +677,7 @@ async function loadRegions() {
       })),
     });
     // A link without a view (#zoom/lat/lon) opens on its governorate or area.
-    if (!window.location.hash) {
+    if (!linkedView) {
       const region = regionsById.get(state.region);
       if (state.bbox) {
         const [w, s, e, n] = state.bbox;

@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const base = (process.argv[2] ?? '').replace(/\/$/, '');
@@ -32,8 +33,9 @@ async function api(query) {
   return { count: body.numberMatched, ids: body.features.map((f) => f.properties.id).sort() };
 }
 
+const started = Date.now();
 function step(name) {
-  console.log(`- ${name}`);
+  console.log(`- ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -369,23 +371,59 @@ try {
   assert.ok(layout.width <= 390, `page is ${layout.width}px wide`);
   assert.ok(layout.panel.top > 300 && layout.panel.right <= 390, JSON.stringify(layout.panel));
   await expectShown(small, 'region=idlib', 'phone');
+  const zoomed = await small.evaluate(() => {
+    const map = window.incidentMap;
+    return { zoom: map.getZoom(), inside: map.getBounds().contains([36.6, 35.9]) };
+  });
+  assert.ok(zoomed.inside && zoomed.zoom > 7, `a link to a governorate opens on it: ${JSON.stringify(zoomed)}`);
   await small.screenshot({ path: join(shots, 'phone.png') });
   await phone.close();
+
+  step('the OpenStreetMap background is requested only when switched on');
+  const online = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const tiles = [];
+  // No internet in tests: the tile server is answered here, with a 1×1 PNG.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  await online.route('https://tile.openstreetmap.org/**', (route) => {
+    tiles.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: 'image/png', body: png });
+  });
+  const osmPage = await online.newPage();
+  osmPage.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await osmPage.goto(`${base}/`);
+  await settled(osmPage);
+  assert.equal(tiles.length, 0, 'no tile is requested before the switch');
+  await osmPage.check('#osm');
+  await settled(osmPage);
+  assert.equal(queryOf(osmPage).get('osm'), '1');
+  assert.ok(tiles.length > 0, 'tiles are requested once switched on');
+  await online.close();
 
   step('first load: bytes transferred');
   const measure = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const fresh = await measure.newPage();
-  const session = await measure.newCDPSession(fresh);
-  await session.send('Network.enable');
-  const received = new Map();
-  const encoded = new Map();
-  session.on('Network.dataReceived', (e) => received.set(e.requestId, (received.get(e.requestId) ?? 0) + e.dataLength));
-  session.on('Network.loadingFinished', (e) => encoded.set(e.requestId, e.encodedDataLength));
+  // Playwright reports the worker's requests (glyphs, the RTL plugin) with the page's.
+  const requested = [];
+  fresh.on('request', (request) => {
+    if (request.url().startsWith(base)) requested.push(request.url());
+  });
   await fresh.goto(`${base}/`);
   await settled(fresh);
-  const transferred = [...encoded.values()].reduce((a, b) => a + b, 0);
-  const decoded = [...received.values()].reduce((a, b) => a + b, 0);
-  console.log(`  first load: ${encoded.size} requests, ${transferred} bytes transferred (with headers), ${decoded} bytes of bodies`);
+  // The server sends every body as is (no Content-Encoding), so the bytes on the wire are the
+  // bodies plus headers; gzip and brotli sizes show what compression would save.
+  const rows = [];
+  for (const url of requested) {
+    const response = await fetch(url);
+    assert.equal(response.headers.get('content-encoding'), null, url);
+    const body = Buffer.from(await response.arrayBuffer());
+    rows.push({ url: url.replace(base, ''), bytes: body.length, gzip: gzipSync(body).length, brotli: brotliCompressSync(body).length });
+  }
+  const sum = (key) => rows.reduce((n, r) => n + r[key], 0);
+  console.log(`  first load: ${rows.length} requests, ${sum('bytes')} bytes as sent (uncompressed); `
+    + `with gzip ${sum('gzip')}, with brotli ${sum('brotli')}`);
+  for (const r of rows.sort((x, y) => y.bytes - x.bytes)) {
+    console.log(`    ${String(r.bytes).padStart(9)} ${String(r.gzip).padStart(8)} gz  ${r.url}`);
+  }
   await measure.close();
 
   assert.deepEqual(leaving, [], 'requests that left the server');
