@@ -226,6 +226,8 @@ mod tests {
     fn embedded_files_have_etags() {
         assert!(asset_etag("index.html").is_some());
         assert!(asset_etag("licenses/maplibre-gl.txt").is_some());
+        assert!(asset_etag("licenses/noto-fonts-ofl.txt").is_some());
+        assert!(asset_etag("mapbox-gl-rtl-text.mjs").is_some());
         assert!(asset_etag("missing.js").is_none());
     }
 }
