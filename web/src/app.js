@@ -437,21 +437,35 @@ function translateStatic() {
   }
 }
 
+/** The type filter, which is also the legend: built once, then updated in place so focus stays. */
 function renderTypes() {
-  const items = EVENT_TYPES.map(({ id, colour }) => {
-    const box = el('input', { type: 'checkbox', value: id, checked: state.types.includes(id) });
-    return el('li', {}, el('label', {},
-      box,
-      el('span', { className: 'swatch', style: `background:${colour}` }),
-      el('span', { textContent: eventTypeName(id) }),
-      el('span', { className: 'count', textContent: number(typeCounts.get(id) ?? 0) })));
-  });
-  const others = [...typeCounts].filter(([type]) => !KNOWN_TYPES.has(type)).reduce((n, [, c]) => n + c, 0);
-  if (others > 0) {
-    items.push(el('li', {}, el('span', { className: 'swatch', style: `background:${OTHER_COLOUR}` }),
-      el('span', { textContent: t('other') }), el('span', { className: 'count', textContent: number(others) })));
+  if (!ui.types.firstChild) {
+    const items = EVENT_TYPES.map(({ id, colour }) => {
+      const item = el('li', {}, el('label', {},
+        el('input', { type: 'checkbox', value: id }),
+        el('span', { className: 'swatch', style: `background:${colour}` }),
+        el('span', { className: 'name' }),
+        el('span', { className: 'count' })));
+      item.dataset.type = id;
+      return item;
+    });
+    const other = el('li', { className: 'other' },
+      el('span', { className: 'swatch', style: `background:${OTHER_COLOUR}` }),
+      el('span', { className: 'name' }),
+      el('span', { className: 'count' }));
+    ui.types.replaceChildren(...items, other);
   }
-  ui.types.replaceChildren(...items);
+  for (const item of ui.types.querySelectorAll('li[data-type]')) {
+    const id = item.dataset.type;
+    item.querySelector('input').checked = state.types.includes(id);
+    item.querySelector('.name').textContent = eventTypeName(id);
+    item.querySelector('.count').textContent = number(typeCounts.get(id) ?? 0);
+  }
+  const others = [...typeCounts].filter(([type]) => !KNOWN_TYPES.has(type)).reduce((n, [, c]) => n + c, 0);
+  const other = ui.types.querySelector('li.other');
+  other.hidden = others === 0;
+  other.querySelector('.name').textContent = t('other');
+  other.querySelector('.count').textContent = number(others);
 }
 
 ui.types.addEventListener('change', () => {

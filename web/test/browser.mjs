@@ -361,6 +361,17 @@ try {
     assert.ok(focused.some((f) => f.id === id), `${id} is reachable by Tab: ${focused.map((f) => f.id).join(' ')}`);
   }
 
+  // A filter changed from the keyboard keeps the focus where it was.
+  await page.focus('#types input[value="Battles"]');
+  await page.keyboard.press('Space');
+  await settled(page);
+  assert.equal(queryOf(page).get('types'), 'Battles');
+  assert.equal(await page.evaluate(() => document.activeElement.value), 'Battles');
+  await expectShown(page, 'event_type=Battles', 'type chosen by keyboard');
+  await page.keyboard.press('Space');
+  await settled(page);
+  assert.equal(queryOf(page).get('types'), null);
+
   step('phone width: the panel and the map share the screen, nothing overflows');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const small = await open(phone, '/?region=idlib');
