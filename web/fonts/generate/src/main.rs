@@ -66,7 +66,10 @@ fn generate(font: &Path, out: &Path) -> Result<(), Box<dyn std::error::Error>> {
         let message = Glyphs {
             stacks: vec![stack],
         };
-        std::fs::write(dir.join(format!("{start}-{end}.pbf")), message.encode_to_vec())?;
+        std::fs::write(
+            dir.join(format!("{start}-{end}.pbf")),
+            message.encode_to_vec(),
+        )?;
         written += 1;
     }
     match folder {
