@@ -43,6 +43,7 @@ const ui = {
   status: $('status'),
   error: $('error'),
   language: $('language'),
+  collapse: $('collapse'),
   region: $('region'),
   draw: $('draw'),
   inView: $('in-view'),
@@ -431,6 +432,7 @@ function translateStatic() {
   ui.language.textContent = t('switchLanguage');
   ui.language.lang = language() === 'ar' ? 'en' : 'ar';
   ui.language.setAttribute('aria-label', t('switchLanguageLabel'));
+  renderCollapse();
   for (const option of ui.region.options) {
     const region = regionsById.get(option.value);
     if (region) option.textContent = language() === 'ar' ? region.properties.name_ar : region.properties.name;
@@ -614,6 +616,17 @@ function show(collection, undated) {
 // ---------------------------------------------------------------- controls
 
 ui.language.addEventListener('click', () => update({ lang: state.lang === 'ar' ? 'en' : 'ar' }));
+
+// On a phone the panel folds down to its header, giving the map the screen.
+function renderCollapse() {
+  const open = !ui.panel.classList.contains('collapsed');
+  ui.collapse.setAttribute('aria-expanded', String(open));
+  ui.collapse.textContent = t(open ? 'hidePanel' : 'showPanel');
+}
+ui.collapse.addEventListener('click', () => {
+  ui.panel.classList.toggle('collapsed');
+  renderCollapse();
+});
 
 ui.region.addEventListener('change', () => {
   const region = regionsById.get(ui.region.value);

@@ -58,6 +58,8 @@ const WORDS = {
     other: 'Other',
     more: (n) => `${n} more incidents at this place; zoom in or use the list`,
     mapLabel: 'Map of incidents in Syria',
+    hidePanel: 'Map',
+    showPanel: 'Filters',
   },
   ar: {
     title: 'خريطة الحوادث في سوريا',
@@ -113,6 +115,8 @@ const WORDS = {
     other: 'أخرى',
     more: (n) => `${n} حوادث أخرى في هذا المكان؛ قرّب الخريطة أو استخدم القائمة`,
     mapLabel: 'خريطة الحوادث في سوريا',
+    hidePanel: 'الخريطة',
+    showPanel: 'المرشحات',
   },
 };
 

@@ -388,6 +388,12 @@ try {
   });
   assert.ok(zoomed.inside && zoomed.zoom > 7, `a link to a governorate opens on it: ${JSON.stringify(zoomed)}`);
   await small.screenshot({ path: join(shots, 'phone.png') });
+  await small.click('#collapse');
+  const folded = await small.evaluate(() => document.getElementById('panel').getBoundingClientRect().height);
+  assert.ok(folded < 200, `the folded panel is ${folded}px high`);
+  assert.equal(await small.getAttribute('#collapse', 'aria-expanded'), 'false');
+  await small.click('#collapse');
+  assert.ok(await small.isVisible('#region'));
   await phone.close();
 
   step('the OpenStreetMap background is requested only when switched on');
