@@ -24,9 +24,12 @@ const PACKAGE_FILES: &[(&str, &str)] = &[
     ),
     ("maplibre-gl/dist/maplibre-gl.css", "maplibre-gl.css"),
     ("maplibre-gl/LICENSE.txt", "licenses/maplibre-gl.txt"),
+    // Served as `.mjs` so MapLibre's module worker loads it with `import()`
+    // (a `.js` plugin would be run with `eval`, which the page's CSP forbids).
+    // The UMD bundle runs unchanged as a module: it registers itself on `self`.
     (
         "@mapbox/mapbox-gl-rtl-text/dist/mapbox-gl-rtl-text.js",
-        "mapbox-gl-rtl-text.js",
+        "mapbox-gl-rtl-text.mjs",
     ),
     (
         "@mapbox/mapbox-gl-rtl-text/LICENSE.md",
@@ -49,6 +52,8 @@ fn run() -> Result<(), String> {
 
     println!("cargo:rerun-if-changed=web/src");
     println!("cargo:rerun-if-changed=web/package-lock.json");
+    // Embedded by src/http/glyphs.rs; include_dir does not track the files itself.
+    println!("cargo:rerun-if-changed=web/fonts/glyphs");
 
     if !node_modules.join("maplibre-gl").is_dir() {
         return Err("web/node_modules is missing: run `npm ci --prefix web` first".to_string());
@@ -61,6 +66,13 @@ fn run() -> Result<(), String> {
 
     copy_tree(&web.join("src"), &out)
         .map_err(|e| format!("cannot copy web/src into {}: {e}", out.display()))?;
+
+    // The glyphs embedded by src/http/glyphs.rs come from fonts under the OFL, which travels with them.
+    copy_file(
+        &web.join("fonts/OFL.txt"),
+        &out.join("licenses/noto-fonts-ofl.txt"),
+    )
+    .map_err(|e| format!("cannot copy web/fonts/OFL.txt: {e}"))?;
 
     for (source, target) in PACKAGE_FILES {
         let from = node_modules.join(source);

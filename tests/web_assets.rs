@@ -76,7 +76,7 @@ async fn maplibre_module_and_worker_are_served_as_javascript() {
     assert!(module.contains("import.meta.url"));
     // The worker is requested with a version query string.
     fetch_ok("/assets/maplibre-gl-worker.mjs?v=1", "text/javascript").await;
-    fetch_ok("/assets/mapbox-gl-rtl-text.js", "text/javascript").await;
+    fetch_ok("/assets/mapbox-gl-rtl-text.mjs", "text/javascript").await;
 }
 
 #[tokio::test]

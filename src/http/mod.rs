@@ -8,10 +8,12 @@ pub mod auth;
 pub mod error;
 pub mod export;
 pub mod geocode;
+pub mod glyphs;
 pub mod health;
 pub mod incidents;
 pub mod ogc;
 pub mod params;
+pub mod places;
 pub mod regions;
 pub mod state;
 pub mod web;
@@ -37,6 +39,8 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(articles::router())
         .merge(web::router())
+        .merge(glyphs::router())
+        .merge(places::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
@@ -26,11 +27,13 @@ const COUNTRIES: &str = include_str!("../../geodata/countries.geojson");
 /// Everything is revalidated with the `ETag`, so a new binary is picked up at once.
 const CACHE_CONTROL: &str = "no-cache";
 
-/// Keeps every request of the page on this server; blocks inline scripts.
+/// Keeps every request of the page on this server, except the OpenStreetMap
+/// tiles the user can switch on (off by default); blocks inline scripts.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-     worker-src 'self' blob:; child-src 'self' blob:; img-src 'self' data: blob:; \
-     style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; \
-     base-uri 'none'; frame-ancestors 'none'";
+     worker-src 'self' blob:; child-src 'self' blob:; \
+     img-src 'self' data: blob: https://tile.openstreetmap.org; \
+     style-src 'self' 'unsafe-inline'; connect-src 'self' https://tile.openstreetmap.org; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Routes of the front-end; merge them into the application's router.
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
@@ -110,23 +113,38 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// A 200 response with content type, cache headers and `ETag`, or a 304 when
-/// the client already holds this version.
-fn serve(path: &str, body: &'static [u8], etag: &'static str, request: &HeaderMap) -> Response {
+/// A 200 response with content type (by `path`'s extension), cache headers
+/// and `ETag`, or a 304 when the client already holds this version.
+pub(crate) fn serve(
+    path: &str,
+    body: impl Into<Bytes>,
+    etag: &str,
+    request: &HeaderMap,
+) -> Response {
     let fresh = request
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+    let etag = HeaderValue::from_str(etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
     let headers = [
-        (header::CONTENT_TYPE, content_type(path)),
-        (header::CACHE_CONTROL, CACHE_CONTROL),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(content_type(path)),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
         (header::ETAG, etag),
     ];
     if fresh {
         (StatusCode::NOT_MODIFIED, headers).into_response()
     } else {
-        (headers, body).into_response()
+        (headers, body.into()).into_response()
     }
 }
 
@@ -149,7 +167,8 @@ fn asset_etag(path: &str) -> Option<&'static str> {
     tags.get(path).map(String::as_str)
 }
 
-fn fnv1a(bytes: &[u8]) -> String {
+/// An `ETag` for `bytes`: their FNV-1a hash and length.
+pub(crate) fn fnv1a(bytes: &[u8]) -> String {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     });
@@ -207,6 +226,8 @@ mod tests {
     fn embedded_files_have_etags() {
         assert!(asset_etag("index.html").is_some());
         assert!(asset_etag("licenses/maplibre-gl.txt").is_some());
+        assert!(asset_etag("licenses/noto-fonts-ofl.txt").is_some());
+        assert!(asset_etag("mapbox-gl-rtl-text.mjs").is_some());
         assert!(asset_etag("missing.js").is_none());
     }
 }

@@ -1,43 +1,76 @@
 // The incident map page.
 //
-// The MapLibre style is built here from the server's own GeoJSON endpoints:
-// no remote style, tiles, glyphs or sprite, so the page never makes a request
-// that leaves the server. All text coming from data is put into the page with
-// textContent / createElement only.
+// Every request stays on this server: the style is built here (style.js) from
+// the server's GeoJSON endpoints and its glyphs; the only exception is the
+// OpenStreetMap background, requested only when the user switches it on.
+// Text from data reaches the page through textContent / createElement only.
+//
+// The filters live in the URL's query (?region=idlib&from=…&types=…&lang=ar),
+// the view in its hash (#zoom/lat/lon): a link reproduces what is shown, and
+// back and forward step through the filter changes.
 
-import { Map as MapLibreMap, NavigationControl, Popup, ScaleControl } from './maplibre-gl.mjs';
+import {
+  Map as MapLibreMap,
+  NavigationControl,
+  Popup,
+  ScaleControl,
+  AttributionControl,
+  setRTLTextPlugin,
+} from './maplibre-gl.mjs';
+import {
+  EVENT_TYPES, OTHER_COLOUR, eventTypeName, language, number, setLanguage, t,
+} from './i18n.js';
+import { EMPTY, OSM, buildStyle, labelText } from './style.js';
+import { renderTimeline } from './timeline.js';
 
 const SYRIA_BOUNDS = [[35.5, 32.2], [42.5, 37.4]];
-const INCIDENT_LIMIT = 10000;
-
-// ACLED's six event types and their colours.
-const EVENT_TYPES = [
-  ['Battles', '#d62728'],
-  ['Explosions/Remote violence', '#ff7f0e'],
-  ['Violence against civilians', '#9467bd'],
-  ['Protests', '#2ca02c'],
-  ['Riots', '#8c564b'],
-  ['Strategic developments', '#1f77b4'],
+/** The API's largest page: the map shows every match up to this many. */
+const INCIDENT_LIMIT = 100000;
+/** Rows of the list; the map still shows every match. */
+const LIST_LIMIT = 1000;
+const EXPORT_FORMATS = [
+  ['geojson', 'GeoJSON'],
+  ['geojsonl', 'GeoJSON Lines'],
+  ['csv', 'CSV'],
+  ['gpkg', 'GeoPackage'],
+  ['fgb', 'FlatGeobuf'],
 ];
-const OTHER_COLOUR = '#7f7f7f';
-const COLOUR_BY_TYPE = new globalThis.Map(EVENT_TYPES);
+const KNOWN_TYPES = new Set(EVENT_TYPES.map((e) => e.id));
 
-const EMPTY = { type: 'FeatureCollection', features: [] };
-
+const $ = (id) => document.getElementById(id);
 const ui = {
-  panel: document.getElementById('panel'),
-  status: document.getElementById('status'),
-  error: document.getElementById('error'),
-  region: document.getElementById('region'),
-  legend: document.getElementById('legend'),
-  list: document.getElementById('list'),
+  panel: $('panel'),
+  status: $('status'),
+  error: $('error'),
+  language: $('language'),
+  collapse: $('collapse'),
+  region: $('region'),
+  draw: $('draw'),
+  inView: $('in-view'),
+  clearArea: $('clear-area'),
+  areaText: $('area-text'),
+  from: $('from'),
+  to: $('to'),
+  clearDates: $('clear-dates'),
+  timeline: $('timeline'),
+  types: $('types'),
+  reset: $('reset'),
+  osm: $('osm'),
+  exports: $('exports'),
+  list: $('list'),
+  listMore: $('list-more'),
+  hint: $('drawing-hint'),
 };
 
 const incidentsById = new globalThis.Map();
 const regionsById = new globalThis.Map();
 const errors = new globalThis.Map();
 let popup = null;
-let incidentRequest = 0;
+let selectedId = '';
+let request = 0;
+let shown = EMPTY;
+let timelineFeatures = [];
+let typeCounts = new globalThis.Map();
 
 // ---------------------------------------------------------------- helpers
 
@@ -50,30 +83,23 @@ function el(tag, props = {}, ...children) {
 }
 
 function colourOf(eventType) {
-  return COLOUR_BY_TYPE.get(eventType) ?? OTHER_COLOUR;
+  return EVENT_TYPES.find((e) => e.id === eventType)?.colour ?? OTHER_COLOUR;
 }
 
 function isApproximate(props) {
-  return props.geo_precision >= 2;
-}
-
-function setStatus(text) {
-  ui.status.textContent = text;
+  return Number(props.geo_precision) >= 2;
 }
 
 /** Records (or clears, with null) the error of one part of the page and shows them all. */
 function setError(key, message) {
-  if (message) {
-    errors.set(key, message);
-  } else {
-    errors.delete(key);
-  }
+  if (message) errors.set(key, message);
+  else errors.delete(key);
   ui.error.textContent = [...errors.values()].join('\n');
   ui.error.hidden = errors.size === 0;
 }
 
-/** Fetches JSON; a failed request or an error response becomes an Error with the server's detail. */
-async function fetchJson(url) {
+/** Fetches a FeatureCollection; a failed request or an error response becomes an Error with the server's detail. */
+async function fetchCollection(url) {
   let response;
   try {
     response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' } });
@@ -99,12 +125,17 @@ async function fetchJson(url) {
   return body;
 }
 
+function isNarrow() {
+  return window.matchMedia('(max-width: 720px)').matches;
+}
+
 /** Room to leave around fitted bounds so they are not hidden by the panel. */
 function viewPadding() {
-  if (window.matchMedia('(max-width: 720px)').matches) {
-    return { top: 20, right: 20, left: 20, bottom: ui.panel.offsetHeight + 30 };
-  }
-  return { top: 30, right: 30, bottom: 30, left: ui.panel.offsetWidth + 40 };
+  if (isNarrow()) return { top: 20, right: 20, left: 20, bottom: ui.panel.offsetHeight + 30 };
+  const side = ui.panel.offsetWidth + 40;
+  return language() === 'ar'
+    ? { top: 30, left: 60, bottom: 30, right: side }
+    : { top: 30, right: 60, bottom: 30, left: side };
 }
 
 function boundsOf(feature) {
@@ -115,98 +146,125 @@ function boundsOf(feature) {
   return SYRIA_BOUNDS;
 }
 
-// ---------------------------------------------------------------- map style
+// ---------------------------------------------------------------- state and URL
 
-function buildStyle() {
-  const isSyria = ['==', ['get', 'iso_a3'], 'SYR'];
-  const colour = ['match', ['get', 'event_type'], ...EVENT_TYPES.flat(), OTHER_COLOUR];
-  const approximate = ['>=', ['to-number', ['get', 'geo_precision'], 1], 2];
-  return {
-    version: 8,
-    sources: {
-      countries: { type: 'geojson', data: EMPTY },
-      regions: { type: 'geojson', data: EMPTY },
-      incidents: { type: 'geojson', data: EMPTY },
-    },
-    layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': '#b8d4e8' } },
-      {
-        id: 'countries-fill',
-        type: 'fill',
-        source: 'countries',
-        paint: { 'fill-color': ['case', isSyria, '#fbf8f1', '#e4e2dc'] },
-      },
-      {
-        id: 'regions-fill',
-        type: 'fill',
-        source: 'regions',
-        paint: { 'fill-color': '#d8c596', 'fill-opacity': 0.14 },
-      },
-      {
-        id: 'regions-line',
-        type: 'line',
-        source: 'regions',
-        paint: { 'line-color': '#a08d5f', 'line-width': 0.8, 'line-dasharray': [3, 2] },
-      },
-      {
-        id: 'countries-line',
-        type: 'line',
-        source: 'countries',
-        paint: {
-          'line-color': ['case', isSyria, '#4d4d4d', '#aaa79d'],
-          'line-width': ['case', isSyria, 1.6, 0.8],
-        },
-      },
-      {
-        id: 'region-selected',
-        type: 'line',
-        source: 'regions',
-        filter: ['==', ['get', 'id'], ''],
-        paint: { 'line-color': '#24292f', 'line-width': 2.5 },
-      },
-      {
-        id: 'incidents',
-        type: 'circle',
-        source: 'incidents',
-        // Exact places are drawn above approximate ones.
-        layout: { 'circle-sort-key': ['case', approximate, 0, 1] },
-        paint: {
-          'circle-radius': [
-            'interpolate', ['linear'], ['to-number', ['get', 'fatalities'], 0],
-            0, 5,
-            5, 7,
-            20, 9.5,
-            100, 13,
-          ],
-          'circle-color': colour,
-          'circle-opacity': ['case', approximate, 0.12, 0.85],
-          'circle-stroke-color': ['case', approximate, colour, '#ffffff'],
-          'circle-stroke-width': ['case', approximate, 2, 1],
-        },
-      },
-    ],
-  };
+/** The filters and the language, as in the URL's query. */
+function emptyState() {
+  return { region: '', bbox: null, from: '', to: '', types: [], review: '', lang: 'en', osm: false };
 }
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function readState(search) {
+  const q = new URLSearchParams(search);
+  const state = emptyState();
+  state.region = q.get('region') ?? '';
+  const bbox = (q.get('bbox') ?? '').split(',').map(Number);
+  if (bbox.length === 4 && bbox.every(Number.isFinite)) state.bbox = bbox;
+  state.from = DATE.test(q.get('from') ?? '') ? q.get('from') : '';
+  state.to = DATE.test(q.get('to') ?? '') ? q.get('to') : '';
+  state.types = (q.get('types') ?? '').split(',').filter((x) => KNOWN_TYPES.has(x));
+  state.review = ['curated', 'extracted'].includes(q.get('review')) ? q.get('review') : '';
+  state.lang = q.get('lang') === 'ar' ? 'ar' : 'en';
+  state.osm = q.get('osm') === '1';
+  return state;
+}
+
+function writeState(state) {
+  const q = new URLSearchParams();
+  if (state.region) q.set('region', state.region);
+  if (state.bbox) q.set('bbox', state.bbox.join(','));
+  if (state.from) q.set('from', state.from);
+  if (state.to) q.set('to', state.to);
+  if (state.types.length) q.set('types', state.types.join(','));
+  if (state.review) q.set('review', state.review);
+  if (state.lang !== 'en') q.set('lang', state.lang);
+  if (state.osm) q.set('osm', '1');
+  return q.toString();
+}
+
+/** The API's query for the filters; `withDates` false leaves the date range out (for the timeline). */
+function apiQuery(state, withDates = true) {
+  const q = new URLSearchParams();
+  if (state.region) q.set('region', state.region);
+  if (state.bbox) q.set('bbox', state.bbox.join(','));
+  if (withDates && (state.from || state.to)) q.set('datetime', `${state.from || '..'}/${state.to || '..'}`);
+  if (state.types.length) q.set('event_type', state.types.join(','));
+  if (state.review) q.set('review', state.review);
+  return q;
+}
+
+let state = readState(window.location.search);
+setLanguage(state.lang);
+// Read before the map writes its own view into the hash.
+const linkedView = window.location.hash;
+
+/** Changes the state, records it in the history (one entry per change) and shows it. */
+function update(change) {
+  const before = writeState(state);
+  state = { ...state, ...change };
+  const after = writeState(state);
+  if (after !== before) {
+    const url = `${window.location.pathname}${after ? `?${after}` : ''}${window.location.hash}`;
+    window.history.pushState(null, '', url);
+  }
+  apply();
+}
+
+window.addEventListener('popstate', () => {
+  state = readState(window.location.search);
+  restoreView();
+  apply();
+});
+
+/** Moves the map to the view in the URL's hash (#zoom/lat/lon, as MapLibre writes it). */
+function restoreView() {
+  const [zoom, lat, lng] = window.location.hash.slice(1).split('/').map(Number);
+  if ([zoom, lat, lng].every(Number.isFinite)) map.jumpTo({ center: [lng, lat], zoom });
+}
+
+// ---------------------------------------------------------------- map
 
 const map = new MapLibreMap({
   container: 'map',
-  style: buildStyle(),
+  style: buildStyle(state.lang),
   bounds: SYRIA_BOUNDS,
   fitBoundsOptions: { padding: viewPadding() },
+  hash: true,
+  attributionControl: false,
+  boxZoom: false,
 });
-map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+let navigation = new NavigationControl({ showCompass: false });
+map.addControl(navigation, state.lang === 'ar' ? 'top-left' : 'top-right');
 map.addControl(new ScaleControl(), 'bottom-right');
+map.addControl(new AttributionControl({ compact: true }), 'bottom-right');
 map.on('error', (event) => {
   setError('map', `Map: ${event.error ? event.error.message : 'unknown error'}`);
 });
-// Exposed for debugging and for browser checks.
+// Exposed for debugging and for the browser tests.
 window.incidentMap = map;
+
+// Arabic labels are shaped and laid out right-to-left by the RTL plugin, served from here.
+setRTLTextPlugin('/assets/mapbox-gl-rtl-text.mjs', false).catch((err) => {
+  setError('rtl', `Arabic labels: ${err.message}`);
+});
 
 const mapLoaded = new Promise((resolve) => map.once('load', resolve));
 
 async function setSourceData(name, data) {
   await mapLoaded;
   map.getSource(name).setData(data);
+}
+
+function setOsm(on) {
+  const present = Boolean(map.getSource('osm'));
+  if (on && !present) {
+    map.addSource('osm', OSM);
+    map.addLayer({ id: 'osm', type: 'raster', source: 'osm', paint: { 'raster-opacity': 0.75 } }, 'regions-fill');
+  } else if (!on && present) {
+    map.removeLayer('osm');
+    map.removeSource('osm');
+  }
 }
 
 // ---------------------------------------------------------------- popup
@@ -221,98 +279,224 @@ function arabic(tag, text) {
   return el(tag, { dir: 'rtl', lang: 'ar', textContent: text });
 }
 
-function buildPopup(props) {
-  const title = el('h3', { textContent: props.location ?? '' });
-  if (props.location_ar) {
-    title.append(' · ', arabic('span', props.location_ar));
-  }
+function incidentDetails(props) {
+  const title = el('h3', {}, el('span', { dir: 'auto', textContent: props.location ?? '' }));
+  if (props.location_ar) title.append(' · ', arabic('span', props.location_ar));
 
   const rows = el('dl');
-  const row = (label, ...value) => rows.append(el('dt', { textContent: label }), el('dd', {}, ...value));
-  row('Date', dateText(props));
-  row('Event', [props.event_type, props.sub_event_type].filter(Boolean).join(' / '));
-  row('Actor 1', props.actor1 ?? '—');
-  row('Actor 2', props.actor2 ?? '—');
-  row('Fatalities', String(props.fatalities ?? 0));
-  const place = [props.location ?? ''];
+  const row = (label, ...value) => rows.append(el('dt', { textContent: t(label) }), el('dd', {}, ...value));
+  row('date', el('span', { dir: 'ltr', textContent: dateText(props) }));
+  row('event', [eventTypeName(props.event_type), props.sub_event_type].filter(Boolean).join(' / '));
+  row('actor1', el('span', { dir: 'auto', textContent: props.actor1 ?? '—' }));
+  row('actor2', el('span', { dir: 'auto', textContent: props.actor2 ?? '—' }));
+  row('fatalities', number(props.fatalities ?? 0));
+  const place = [el('span', { dir: 'auto', textContent: props.location ?? '' })];
   if (props.location_ar) place.push(' · ', arabic('span', props.location_ar));
-  if (isApproximate(props)) place.push(' (approximate)');
-  row('Location', ...place);
-  const admin = [props.admin1 ?? ''];
+  if (isApproximate(props)) place.push(' ', el('span', { className: 'approx', textContent: `(${t('approximateNote')})` }));
+  row('location', ...place);
+  const admin = [el('span', { dir: 'auto', textContent: props.admin1 ?? '' })];
   if (props.admin1_ar) admin.push(' · ', arabic('span', props.admin1_ar));
-  row('Governorate', ...admin);
+  row('admin1', ...admin);
   // A source may be an Arabic headline: let the browser pick its direction.
-  row('Source', el('span', { dir: 'auto', textContent: props.source ?? '—' }));
-  row('Review', el('span', { className: `review ${props.review}`, textContent: props.review ?? '' }));
+  row('source', el('span', { dir: 'auto', textContent: props.source ?? '—' }));
+  row('review', el('span', { className: `review ${props.review}`, textContent: t(props.review) }));
 
-  const root = el('div', { className: 'incident-popup' }, title, rows);
+  const root = el('article', { className: 'incident' }, title, rows);
   if (props.notes) {
-    root.append(el('p', { className: 'text', lang: 'en', textContent: props.notes }));
+    root.append(el('h4', { textContent: t('notes') }), el('p', { className: 'text', lang: 'en', dir: 'ltr', textContent: props.notes }));
   }
   if (props.source_text) {
-    root.append(el('p', { className: 'text', dir: 'rtl', lang: 'ar', textContent: props.source_text }));
+    root.append(el('h4', { textContent: t('sourceText') }), el('p', { className: 'text', dir: 'rtl', lang: 'ar', textContent: props.source_text }));
   }
   return root;
 }
 
-function openIncident(id) {
-  const feature = incidentsById.get(id);
-  if (!feature) return;
+function openPopup(ids, lngLat) {
+  const features = ids.map((id) => incidentsById.get(id)).filter(Boolean);
+  if (features.length === 0) return;
   if (popup) popup.remove();
-  popup = new Popup({ maxWidth: '360px' })
-    .setLngLat(feature.geometry.coordinates)
-    .setDOMContent(buildPopup(feature.properties))
+  const content = el('div', { className: 'incident-popup' }, ...features.slice(0, 5).map((f) => incidentDetails(f.properties)));
+  if (features.length > 5) content.append(el('p', { className: 'small', textContent: t('more', number(features.length - 5)) }));
+  popup = new Popup({ maxWidth: '380px', focusAfterOpen: false })
+    .setLngLat(lngLat ?? features[0].geometry.coordinates)
+    .setDOMContent(content)
     .addTo(map);
+  popup.on('close', () => select(''));
+  select(features[0].properties.id);
+}
+
+/** Highlights an incident on the map and in the list. */
+function select(id) {
+  selectedId = id;
+  if (map.getLayer('incident-selected')) map.setFilter('incident-selected', ['==', ['get', 'id'], id]);
+  for (const button of ui.list.querySelectorAll('button[aria-current]')) button.removeAttribute('aria-current');
+  if (!id) return;
+  const row = ui.list.querySelector(`button[data-id="${CSS.escape(id)}"]`);
+  if (row) {
+    row.setAttribute('aria-current', 'true');
+    row.scrollIntoView({ block: 'nearest' });
+  }
 }
 
 map.on('click', 'incidents', (event) => {
+  const ids = [...new Set((event.features ?? []).map((f) => f.properties.id))];
+  openPopup(ids, event.lngLat);
+});
+map.on('click', 'clusters', async (event) => {
   const feature = event.features && event.features[0];
-  if (feature) openIncident(feature.properties.id);
+  if (!feature) return;
+  const zoom = await map.getSource('incidents').getClusterExpansionZoom(feature.properties.cluster_id);
+  map.easeTo({ center: feature.geometry.coordinates, zoom });
 });
-map.on('mouseenter', 'incidents', () => {
-  map.getCanvas().style.cursor = 'pointer';
-});
-map.on('mouseleave', 'incidents', () => {
-  map.getCanvas().style.cursor = '';
-});
-
-// ---------------------------------------------------------------- panel
-
-function renderLegend(features) {
-  const counts = new globalThis.Map();
-  for (const f of features) {
-    counts.set(f.properties.event_type, (counts.get(f.properties.event_type) ?? 0) + 1);
-  }
-  const items = EVENT_TYPES.map(([type, colour]) => el('li', {},
-    el('span', { className: 'swatch', style: `background:${colour}` }),
-    type,
-    el('span', { className: 'count', textContent: String(counts.get(type) ?? 0) })));
-  const others = features.length - EVENT_TYPES.reduce((n, [type]) => n + (counts.get(type) ?? 0), 0);
-  if (others > 0) {
-    items.push(el('li', {},
-      el('span', { className: 'swatch', style: `background:${OTHER_COLOUR}` }),
-      'Other',
-      el('span', { className: 'count', textContent: String(others) })));
-  }
-  ui.legend.replaceChildren(...items);
+for (const layer of ['incidents', 'clusters']) {
+  map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
 }
+
+// ---------------------------------------------------------------- drawing a rectangle
+
+let drawing = null;
+
+function setDrawing(on) {
+  ui.draw.setAttribute('aria-pressed', String(on));
+  ui.hint.hidden = !on;
+  map.getCanvasContainer().classList.toggle('drawing', on);
+  if (on) {
+    map.dragPan.disable();
+    drawing = { start: null, box: null };
+  } else {
+    map.dragPan.enable();
+    if (drawing && drawing.box) drawing.box.remove();
+    drawing = null;
+  }
+}
+
+function pointOf(event) {
+  const rect = map.getCanvasContainer().getBoundingClientRect();
+  return [event.clientX - rect.left, event.clientY - rect.top];
+}
+
+map.getCanvasContainer().addEventListener('pointerdown', (event) => {
+  if (!drawing) return;
+  event.preventDefault();
+  drawing.start = pointOf(event);
+  drawing.box = el('div', { className: 'draw-box' });
+  map.getCanvasContainer().append(drawing.box);
+});
+window.addEventListener('pointermove', (event) => {
+  if (!drawing || !drawing.start) return;
+  const [x0, y0] = drawing.start;
+  const [x1, y1] = pointOf(event);
+  Object.assign(drawing.box.style, {
+    left: `${Math.min(x0, x1)}px`,
+    top: `${Math.min(y0, y1)}px`,
+    width: `${Math.abs(x1 - x0)}px`,
+    height: `${Math.abs(y1 - y0)}px`,
+  });
+});
+window.addEventListener('pointerup', (event) => {
+  if (!drawing || !drawing.start) return;
+  const a = map.unproject(drawing.start);
+  const b = map.unproject(pointOf(event));
+  setDrawing(false);
+  if (Math.abs(a.lng - b.lng) < 1e-6 || Math.abs(a.lat - b.lat) < 1e-6) return;
+  update({ bbox: roundBox([Math.min(a.lng, b.lng), Math.min(a.lat, b.lat), Math.max(a.lng, b.lng), Math.max(a.lat, b.lat)]) });
+});
+window.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && drawing) setDrawing(false);
+});
+
+function roundBox(box) {
+  return box.map((x) => Math.round(x * 10000) / 10000);
+}
+
+function boxPolygon([w, s, e, n]) {
+  return {
+    type: 'FeatureCollection',
+    features: [{
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] },
+    }],
+  };
+}
+
+// ---------------------------------------------------------------- the panel
+
+function translateStatic() {
+  document.documentElement.lang = language();
+  document.documentElement.dir = language() === 'ar' ? 'rtl' : 'ltr';
+  document.title = t('title');
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+  ui.language.textContent = t('switchLanguage');
+  ui.language.lang = language() === 'ar' ? 'en' : 'ar';
+  ui.language.setAttribute('aria-label', t('switchLanguageLabel'));
+  renderCollapse();
+  for (const option of ui.region.options) {
+    const region = regionsById.get(option.value);
+    if (region) option.textContent = language() === 'ar' ? region.properties.name_ar : region.properties.name;
+  }
+}
+
+/** The type filter, which is also the legend: built once, then updated in place so focus stays. */
+function renderTypes() {
+  if (!ui.types.firstChild) {
+    const items = EVENT_TYPES.map(({ id, colour }) => {
+      const item = el('li', {}, el('label', {},
+        el('input', { type: 'checkbox', value: id }),
+        el('span', { className: 'swatch', style: `background:${colour}` }),
+        el('span', { className: 'name' }),
+        el('span', { className: 'count' })));
+      item.dataset.type = id;
+      return item;
+    });
+    const other = el('li', { className: 'other' },
+      el('span', { className: 'swatch', style: `background:${OTHER_COLOUR}` }),
+      el('span', { className: 'name' }),
+      el('span', { className: 'count' }));
+    ui.types.replaceChildren(...items, other);
+  }
+  for (const item of ui.types.querySelectorAll('li[data-type]')) {
+    const id = item.dataset.type;
+    item.querySelector('input').checked = state.types.includes(id);
+    item.querySelector('.name').textContent = eventTypeName(id);
+    item.querySelector('.count').textContent = number(typeCounts.get(id) ?? 0);
+  }
+  const others = [...typeCounts].filter(([type]) => !KNOWN_TYPES.has(type)).reduce((n, [, c]) => n + c, 0);
+  const other = ui.types.querySelector('li.other');
+  other.hidden = others === 0;
+  other.querySelector('.name').textContent = t('other');
+  other.querySelector('.count').textContent = number(others);
+}
+
+ui.types.addEventListener('change', () => {
+  const types = [...ui.types.querySelectorAll('input:checked')].map((box) => box.value);
+  update({ types: types.length === EVENT_TYPES.length ? [] : types });
+});
 
 function renderList(features) {
   const sorted = [...features].sort((a, b) =>
-    String(b.properties.event_date).localeCompare(String(a.properties.event_date)));
-  const fragment = document.createDocumentFragment();
-  for (const { properties: p } of sorted) {
+    String(b.properties.event_date).localeCompare(String(a.properties.event_date))
+    || String(a.properties.id).localeCompare(String(b.properties.id)));
+  const rows = sorted.slice(0, LIST_LIMIT).map(({ properties: p }) => {
     const swatch = el('span', { className: 'swatch' });
     swatch.style.background = isApproximate(p) ? 'transparent' : colourOf(p.event_type);
     swatch.style.border = `2px solid ${colourOf(p.event_type)}`;
+    const place = language() === 'ar' && p.location_ar ? p.location_ar : p.location;
     const button = el('button', { type: 'button' },
       swatch,
-      el('span', { className: 'when', textContent: dateText(p) }),
-      el('span', { textContent: `${p.event_type} — ${p.location}` }));
+      el('span', { className: 'when', dir: 'ltr', textContent: dateText(p) }),
+      el('span', { className: 'what' },
+        el('bdi', { textContent: eventTypeName(p.event_type) }), ' — ', el('bdi', { textContent: place ?? '' })));
     button.dataset.id = p.id;
-    fragment.append(el('li', {}, button));
-  }
-  ui.list.replaceChildren(fragment);
+    if (p.review === 'extracted') button.append(el('span', { className: 'review extracted', textContent: t('extracted') }));
+    return el('li', {}, button);
+  });
+  ui.list.replaceChildren(...rows);
+  ui.listMore.hidden = sorted.length <= LIST_LIMIT;
+  ui.listMore.textContent = t('moreRows', number(sorted.length - LIST_LIMIT));
+  if (selectedId) select(selectedId);
 }
 
 ui.list.addEventListener('click', (event) => {
@@ -320,87 +504,230 @@ ui.list.addEventListener('click', (event) => {
   if (!button) return;
   const feature = incidentsById.get(button.dataset.id);
   if (!feature) return;
+  // The point goes to the upper part of the view, leaving room for the popup under it.
   map.flyTo({
     center: feature.geometry.coordinates,
-    zoom: Math.max(map.getZoom(), 10),
+    zoom: Math.max(map.getZoom(), 12),
     padding: viewPadding(),
+    offset: [0, -Math.round(map.getContainer().clientHeight / 4)],
   });
-  openIncident(button.dataset.id);
+  openPopup([button.dataset.id]);
 });
 
-function showIncidents(collection) {
-  incidentsById.clear();
-  for (const f of collection.features) {
-    incidentsById.set(f.properties.id ?? f.id, f);
-  }
-  setSourceData('incidents', collection);
-  renderLegend(collection.features);
-  renderList(collection.features);
-
-  const shown = collection.features.length;
-  const matched = collection.numberMatched;
-  let text = `${shown.toLocaleString('en')} incident${shown === 1 ? '' : 's'} shown`;
-  if (typeof matched === 'number' && matched > shown) {
-    text += ` (of ${matched.toLocaleString('en')} matching)`;
-  }
-  setStatus(text);
+function renderExports() {
+  const query = apiQuery(state);
+  ui.exports.replaceChildren(...EXPORT_FORMATS.map(([format, label]) => {
+    const q = new URLSearchParams(query);
+    q.set('format', format);
+    return el('a', { className: 'button', href: `/api/export?${q}`, download: '', textContent: label });
+  }));
 }
 
-async function loadIncidents(regionId) {
-  const request = ++incidentRequest;
-  const params = new URLSearchParams();
-  if (regionId) params.set('region', regionId);
-  params.set('limit', String(INCIDENT_LIMIT));
-  setStatus('Loading incidents…');
+function renderStatus() {
+  const matched = typeof shown.numberMatched === 'number' ? shown.numberMatched : shown.features.length;
+  ui.status.textContent = matched > shown.features.length
+    ? t('shownOf', number(shown.features.length), number(matched))
+    : t('shown', number(shown.features.length));
+}
+
+function renderArea() {
+  ui.areaText.textContent = state.bbox ? state.bbox.map((x) => x.toFixed(2)).join(', ') : t('noArea');
+  ui.areaText.dir = 'ltr';
+  ui.clearArea.disabled = !state.bbox;
+}
+
+function renderTimelineNow() {
+  renderTimeline(ui.timeline, timelineFeatures, state, (from, to) => update({ from, to }));
+}
+
+/** Puts the state into the controls, the map and the requests. */
+function apply() {
+  const languageChanged = language() !== state.lang;
+  setLanguage(state.lang);
+  translateStatic();
+  ui.region.value = regionsById.has(state.region) ? state.region : '';
+  ui.from.value = state.from;
+  ui.to.value = state.to;
+  for (const radio of document.querySelectorAll('input[name="review"]')) radio.checked = radio.value === state.review;
+  ui.osm.checked = state.osm;
+  renderArea();
+  renderExports();
+  renderTypes();
+  if (languageChanged) {
+    renderList(shown.features);
+    renderStatus();
+    renderTimelineNow();
+    map.removeControl(navigation);
+    navigation = new NavigationControl({ showCompass: false });
+    map.addControl(navigation, state.lang === 'ar' ? 'top-left' : 'top-right');
+  }
+  mapLoaded.then(() => {
+    map.setFilter('region-selected', ['==', ['get', 'id'], state.region]);
+    map.getSource('area').setData(state.bbox ? boxPolygon(state.bbox) : EMPTY);
+    for (const layer of ['places', 'region-labels']) map.setLayoutProperty(layer, 'text-field', labelText(state.lang));
+    setOsm(state.osm);
+  });
+  load();
+}
+
+/** Fetches the incidents for the filters, and (when dates are filtered) the timeline without them. */
+async function load() {
+  const mine = ++request;
+  const query = apiQuery(state);
+  query.set('limit', String(INCIDENT_LIMIT));
+  ui.status.textContent = t('loadingIncidents');
   if (popup) popup.remove();
   try {
-    const collection = await fetchJson(`/api/incidents?${params}`);
-    if (request !== incidentRequest) return;
+    const dated = Boolean(state.from || state.to);
+    const timelineQuery = apiQuery(state, false);
+    timelineQuery.set('limit', String(INCIDENT_LIMIT));
+    const [collection, undated] = await Promise.all([
+      fetchCollection(`/api/incidents?${query}`),
+      dated ? fetchCollection(`/api/incidents?${timelineQuery}`) : null,
+    ]);
+    if (mine !== request) return;
     setError('incidents', null);
-    showIncidents(collection);
+    show(collection, (undated ?? collection).features);
   } catch (err) {
-    if (request !== incidentRequest) return;
+    if (mine !== request) return;
     setError('incidents', err.message);
-    showIncidents(EMPTY);
-    setStatus('No incidents loaded.');
+    show(EMPTY, []);
+    ui.status.textContent = t('noIncidents');
   }
+}
+
+function show(collection, undated) {
+  shown = collection;
+  timelineFeatures = undated;
+  incidentsById.clear();
+  typeCounts = new globalThis.Map();
+  for (const f of collection.features) {
+    incidentsById.set(f.properties.id ?? f.id, f);
+    typeCounts.set(f.properties.event_type, (typeCounts.get(f.properties.event_type) ?? 0) + 1);
+  }
+  setSourceData('incidents', collection);
+  renderTypes();
+  renderList(collection.features);
+  renderStatus();
+  renderTimelineNow();
+  document.body.dataset.loaded = String(request);
+}
+
+// ---------------------------------------------------------------- controls
+
+ui.language.addEventListener('click', () => update({ lang: state.lang === 'ar' ? 'en' : 'ar' }));
+
+// On a phone the panel folds down to its header, giving the map the screen.
+function renderCollapse() {
+  const open = !ui.panel.classList.contains('collapsed');
+  ui.collapse.setAttribute('aria-expanded', String(open));
+  ui.collapse.textContent = t(open ? 'hidePanel' : 'showPanel');
+}
+ui.collapse.addEventListener('click', () => {
+  ui.panel.classList.toggle('collapsed');
+  renderCollapse();
+});
+
+ui.region.addEventListener('change', () => {
+  const region = regionsById.get(ui.region.value);
+  map.fitBounds(region ? boundsOf(region) : SYRIA_BOUNDS, { padding: viewPadding() });
+  update({ region: ui.region.value });
+});
+
+ui.draw.addEventListener('click', () => setDrawing(!drawing));
+ui.inView.addEventListener('click', () => {
+  const b = map.getBounds();
+  update({ bbox: roundBox([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]) });
+});
+ui.clearArea.addEventListener('click', () => update({ bbox: null }));
+
+for (const input of [ui.from, ui.to]) {
+  input.addEventListener('change', () => {
+    let from = ui.from.value;
+    let to = ui.to.value;
+    if (from && to && from > to) [from, to] = [to, from];
+    update({ from, to });
+  });
+}
+ui.clearDates.addEventListener('click', () => update({ from: '', to: '' }));
+
+for (const radio of document.querySelectorAll('input[name="review"]')) {
+  radio.addEventListener('change', () => update({ review: radio.value }));
+}
+ui.reset.addEventListener('click', () => {
+  map.fitBounds(SYRIA_BOUNDS, { padding: viewPadding() });
+  update({ region: '', bbox: null, from: '', to: '', types: [], review: '' });
+});
+ui.osm.addEventListener('change', () => update({ osm: ui.osm.checked }));
+
+// ---------------------------------------------------------------- base map data
+
+/** A point inside the governorate for its label: the centroid of its largest ring. */
+function labelPoint(feature) {
+  const polygons = feature.geometry.type === 'MultiPolygon' ? feature.geometry.coordinates : [feature.geometry.coordinates];
+  let best = null;
+  for (const [ring] of polygons) {
+    let area = 0;
+    let x = 0;
+    let y = 0;
+    for (let i = 0; i < ring.length - 1; i += 1) {
+      const [x0, y0] = ring[i];
+      const [x1, y1] = ring[i + 1];
+      const cross = x0 * y1 - x1 * y0;
+      area += cross;
+      x += (x0 + x1) * cross;
+      y += (y0 + y1) * cross;
+    }
+    if (area !== 0 && (!best || Math.abs(area) > best.area)) best = { area: Math.abs(area), at: [x / (3 * area), y / (3 * area)] };
+  }
+  return best ? best.at : boundsOf(feature)[0];
 }
 
 async function loadRegions() {
   try {
-    const collection = await fetchJson('/api/regions');
+    const collection = await fetchCollection('/api/regions');
     const features = [...collection.features].sort((a, b) =>
       String(a.properties.name).localeCompare(String(b.properties.name)));
     for (const f of features) {
       regionsById.set(f.properties.id, f);
-      const label = f.properties.name_ar
-        ? `${f.properties.name} · ${f.properties.name_ar}`
-        : f.properties.name;
-      ui.region.append(el('option', { value: f.properties.id, textContent: label }));
+      ui.region.append(el('option', { value: f.properties.id }));
     }
+    translateStatic();
+    ui.region.value = regionsById.has(state.region) ? state.region : '';
     await setSourceData('regions', collection);
+    await setSourceData('region-labels', {
+      type: 'FeatureCollection',
+      features: features.map((f) => ({
+        type: 'Feature',
+        properties: { name: f.properties.name, name_ar: f.properties.name_ar },
+        geometry: { type: 'Point', coordinates: labelPoint(f) },
+      })),
+    });
+    // A link without a view (#zoom/lat/lon) opens on its governorate or area.
+    if (!linkedView) {
+      const region = regionsById.get(state.region);
+      if (state.bbox) {
+        const [w, s, e, n] = state.bbox;
+        map.fitBounds([[w, s], [e, n]], { padding: viewPadding(), animate: false });
+      } else if (region) {
+        map.fitBounds(boundsOf(region), { padding: viewPadding(), animate: false });
+      }
+    }
   } catch (err) {
     setError('regions', err.message);
   }
 }
 
-async function loadCountries() {
+async function loadBase(source, url) {
   try {
-    await setSourceData('countries', await fetchJson('/data/countries.geojson'));
+    await setSourceData(source, await fetchCollection(url));
   } catch (err) {
-    setError('countries', err.message);
+    setError(source, err.message);
   }
 }
 
-ui.region.addEventListener('change', async () => {
-  const id = ui.region.value;
-  await mapLoaded;
-  map.setFilter('region-selected', ['==', ['get', 'id'], id]);
-  const region = regionsById.get(id);
-  map.fitBounds(region ? boundsOf(region) : SYRIA_BOUNDS, { padding: viewPadding() });
-  loadIncidents(id);
-});
-
-loadCountries();
+translateStatic();
+apply();
+loadBase('countries', '/data/countries.geojson');
+loadBase('places', '/data/places.geojson');
 loadRegions();
-loadIncidents('');

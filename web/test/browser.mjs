@@ -1,0 +1,456 @@
+// Browser checks of the web map in Debian's Chromium, driven by playwright-core.
+//
+//   node web/test/browser.mjs http://127.0.0.1:PORT [SCREENSHOT_DIR]
+//
+// Run against a running server (tests/browser.rs starts one on a free port
+// with a data directory that also holds an incident whose text is HTML, and
+// passes its id in XSS_INCIDENT_ID). Every count is compared with the API's
+// answer for the same filter, never with a number written here. Exits non-zero
+// on the first failed check; prints the bytes the first load transferred.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const base = (process.argv[2] ?? '').replace(/\/$/, '');
+const shots = process.argv[3] ?? 'tests/output/screenshots';
+const xssId = process.env.XSS_INCIDENT_ID ?? '';
+if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
+  console.error('usage: node web/test/browser.mjs http://127.0.0.1:PORT [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+
+const ARABIC_RANGES = ['1536-1791', '64256-64511', '64512-64767', '64768-65023', '65024-65279'];
+
+/** The API's answer for a query string (without `?`). */
+async function api(query) {
+  const response = await fetch(`${base}/api/incidents?${query}${query ? '&' : ''}limit=100000`);
+  assert.equal(response.status, 200, `${query}: ${await response.clone().text()}`);
+  const body = await response.json();
+  return { count: body.numberMatched, ids: body.features.map((f) => f.properties.id).sort() };
+}
+
+const started = Date.now();
+function step(name) {
+  console.log(`- ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const problems = [];
+const leaving = [];
+const fonts = new Map();
+let firstLoad = null;
+
+/** A page that records console errors, page errors, CSP violations and every request. */
+async function open(context, path) {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${base}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) leaving.push(url);
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.startsWith('/fonts/')) fonts.set(decodeURIComponent(url.pathname), response.status());
+  });
+  await page.goto(`${base}${path}`);
+  await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+  }));
+  await settled(page);
+  return page;
+}
+
+/** Waits until the page has shown its latest request's incidents and the map is idle. */
+async function settled(page) {
+  await page.waitForFunction(() => window.incidentMap && document.body.dataset.loaded
+    && !document.getElementById('status').textContent.includes('…'));
+  await page.evaluate(() => new Promise((resolve) => {
+    const map = window.incidentMap;
+    const done = () => (map.loaded() && !map.isMoving() ? resolve() : map.once('idle', resolve));
+    if (map.isStyleLoaded()) {
+      map.once('idle', resolve);
+      map.triggerRepaint();
+      setTimeout(done, 2000);
+    } else {
+      map.once('idle', resolve);
+    }
+  }));
+}
+
+/** Ids of every incident drawn on the map, single or inside a cluster. */
+function renderedIds(page) {
+  return page.evaluate(async () => {
+    const map = window.incidentMap;
+    const source = map.getSource('incidents');
+    const ids = new Set();
+    const clusters = new Map();
+    for (const f of map.queryRenderedFeatures({ layers: ['clusters', 'incidents'] })) {
+      if (f.properties.cluster) clusters.set(f.properties.cluster_id, f.properties.point_count);
+      else ids.add(f.properties.id);
+    }
+    for (const [id, count] of clusters) {
+      const leaves = await source.getClusterLeaves(id, Infinity, 0);
+      if (leaves.length !== count) throw new Error(`cluster ${id}: ${leaves.length} leaves, count ${count}`);
+      for (const leaf of leaves) ids.add(leaf.properties.id);
+    }
+    return { ids: [...ids].sort(), clustered: clusters.size };
+  });
+}
+
+function listedIds(page) {
+  return page.$$eval('#list button[data-id]', (rows) => rows.map((r) => r.dataset.id).sort());
+}
+
+/** The map and the list show exactly the API's incidents for `query`. */
+async function expectShown(page, query, what) {
+  const expected = await api(query);
+  const rendered = await renderedIds(page);
+  assert.deepEqual(rendered.ids, expected.ids, `${what}: map shows ${rendered.ids.length}, API has ${expected.count}`);
+  assert.deepEqual(await listedIds(page), expected.ids, `${what}: list`);
+  const status = await page.textContent('#status');
+  assert.ok(!status.includes('…'), status);
+  return expected;
+}
+
+function queryOf(page) {
+  return new URL(page.url()).searchParams;
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+
+  step('first load: no console errors, no request leaving the server, the map reaches idle');
+  const page = await open(context, '/');
+  const all = await api('');
+  assert.ok(all.count > 0, 'the store has incidents');
+
+  step('rendered or clustered incidents equal the API count');
+  const whole = await expectShown(page, '', 'all incidents');
+  const rendered = await renderedIds(page);
+  assert.ok(rendered.clustered > 0, 'at the whole-country view some incidents are clustered');
+  assert.equal(whole.count, all.count);
+  await page.screenshot({ path: join(shots, 'map-en.png') });
+
+  step('labels: towns and governorates in English and Arabic; glyphs from this server');
+  const labels = await page.evaluate(() => window.incidentMap.queryRenderedFeatures({ layers: ['places'] }).length);
+  assert.ok(labels > 0, 'town labels are drawn');
+
+  step('choosing Idlib shows exactly Idlib\'s incidents and zooms to it');
+  const zoomBefore = await page.evaluate(() => window.incidentMap.getZoom());
+  await page.selectOption('#region', 'idlib');
+  await settled(page);
+  assert.equal(queryOf(page).get('region'), 'idlib');
+  const idlib = await expectShown(page, 'region=idlib', 'Idlib');
+  assert.ok(idlib.count > 0 && idlib.count < all.count, `Idlib has ${idlib.count} of ${all.count}`);
+  assert.ok(await page.evaluate(() => window.incidentMap.getZoom()) > zoomBefore, 'zoomed in to Idlib');
+
+  step('back and forward step through the filters');
+  await page.goBack();
+  await settled(page);
+  assert.equal(queryOf(page).get('region'), null);
+  assert.equal(await page.inputValue('#region'), '');
+  await expectShown(page, '', 'back to all');
+  await page.goForward();
+  await settled(page);
+  assert.equal(await page.inputValue('#region'), 'idlib');
+  await expectShown(page, 'region=idlib', 'forward to Idlib');
+
+  step('a link reproduces the view: the same URL in a new page shows the same incidents');
+  const shared = await open(context, new URL(page.url()).pathname + new URL(page.url()).search);
+  assert.equal(await shared.inputValue('#region'), 'idlib');
+  await expectShown(shared, 'region=idlib', 'shared link');
+  await shared.close();
+
+  step('export downloads the GeoJSON of exactly the current filter, named after it');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'GeoJSON', exact: true }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /idlib.*\.geojson$/);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(exported.features.length, idlib.count);
+  assert.deepEqual(exported.features.map((f) => f.properties.id).sort(), idlib.ids);
+  const formats = await page.$$eval('#exports a', (links) => links.map((a) => new URL(a.href).searchParams.get('format')));
+  assert.deepEqual(formats, ['geojson', 'geojsonl', 'csv', 'gpkg', 'fgb']);
+
+  step('a drawn rectangle filters by its bounding box');
+  await page.click('#reset');
+  await settled(page);
+  await expectShown(page, '', 'after reset');
+  const corners = await page.evaluate(() => {
+    const map = window.incidentMap;
+    const rect = map.getCanvasContainer().getBoundingClientRect();
+    // A box around north-western Syria (Idlib, Aleppo and Latakia).
+    const a = map.project([35.6, 35.3]);
+    const b = map.project([37.6, 36.8]);
+    return [[a.x + rect.left, a.y + rect.top], [b.x + rect.left, b.y + rect.top]];
+  });
+  await page.click('#draw');
+  assert.equal(await page.getAttribute('#draw', 'aria-pressed'), 'true');
+  await page.mouse.move(...corners[0]);
+  await page.mouse.down();
+  await page.mouse.move((corners[0][0] + corners[1][0]) / 2, (corners[0][1] + corners[1][1]) / 2, { steps: 4 });
+  await page.mouse.move(...corners[1], { steps: 4 });
+  await page.mouse.up();
+  await settled(page);
+  const bbox = (queryOf(page).get('bbox') ?? '').split(',').map(Number);
+  assert.equal(bbox.length, 4, page.url());
+  [35.6, 35.3, 37.6, 36.8].forEach((v, i) => assert.ok(Math.abs(bbox[i] - v) < 0.05, `bbox ${bbox} vs drawn box`));
+  const boxed = await expectShown(page, `bbox=${bbox.join(',')}`, 'drawn rectangle');
+  assert.ok(boxed.count > 0 && boxed.count < all.count, `the box holds ${boxed.count} of ${all.count}`);
+
+  step('"only what is in view" filters by the map\'s bounds');
+  await page.click('#reset');
+  await settled(page);
+  await page.evaluate(() => window.incidentMap.jumpTo({ center: [36.3, 33.5], zoom: 9 }));
+  await settled(page);
+  await page.click('#in-view');
+  await settled(page);
+  const view = queryOf(page).get('bbox');
+  assert.ok(view, 'bbox in the URL');
+  await expectShown(page, `bbox=${view}`, 'in view');
+
+  step('dates, event types and review filter like the API');
+  await page.click('#reset');
+  await settled(page);
+  const days = (await api('')).ids.length;
+  const bars = await page.$$('#timeline .bar');
+  assert.ok(bars.length > 1, 'the timeline has bars');
+  const dates = await page.evaluate(async () => {
+    const response = await fetch('/api/incidents?limit=100000');
+    const body = await response.json();
+    return body.features.map((f) => f.properties.event_date).sort();
+  });
+  const from = dates[Math.floor(dates.length / 2)];
+  await page.fill('#from', from);
+  await page.dispatchEvent('#from', 'change');
+  await settled(page);
+  assert.equal(queryOf(page).get('from'), from);
+  const dated = await expectShown(page, `datetime=${from}/..`, 'from a date');
+  assert.ok(dated.count > 0 && dated.count < days, `${dated.count} of ${days} from ${from}`);
+  await page.click('#clear-dates');
+  await settled(page);
+  // The timeline: a click on the busiest bar filters to its days.
+  const busiest = await page.$$eval('#timeline .bar', (all) => {
+    let best = 0;
+    all.forEach((bar, i) => {
+      if (parseFloat(bar.firstChild.style.height) > parseFloat(all[best].firstChild.style.height)) best = i;
+    });
+    return best;
+  });
+  await (await page.$$('#timeline .bar'))[busiest].click();
+  await settled(page);
+  const range = `${queryOf(page).get('from')}/${queryOf(page).get('to')}`;
+  assert.match(range, /^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/);
+  const barCount = await api(`datetime=${range}`);
+  assert.ok(barCount.count > 0);
+  await expectShown(page, `datetime=${range}`, 'a timeline bar');
+  await page.click('#clear-dates');
+  await settled(page);
+
+  await page.check('#types input[value="Strategic developments"]');
+  await settled(page);
+  await expectShown(page, 'event_type=Strategic developments', 'one event type');
+  await page.check('#types input[value="Battles"]');
+  await settled(page);
+  await expectShown(page, 'event_type=Strategic developments,Battles', 'two event types');
+  await page.click('#reset');
+  await settled(page);
+  for (const review of ['curated', 'extracted']) {
+    await page.check(`input[name="review"][value="${review}"]`);
+    await settled(page);
+    await expectShown(page, `review=${review}`, review);
+  }
+  await page.click('#reset');
+  await settled(page);
+
+  step('click a row: the map flies to it and opens it; text from data stays text');
+  assert.ok(xssId, 'XSS_INCIDENT_ID names the incident whose text is HTML');
+  await page.click(`#list button[data-id="${xssId}"]`);
+  await page.waitForSelector('.incident-popup');
+  await settled(page);
+  const popup = await page.evaluate(() => {
+    const node = document.querySelector('.incident-popup');
+    return {
+      text: node.textContent,
+      elements: node.querySelectorAll('script, img, iframe, svg, object').length,
+      listElements: document.querySelectorAll('#list script, #list img').length,
+      executed: window.__xss ?? null,
+      selected: document.querySelector('#list button[aria-current="true"]')?.dataset.id,
+      zoom: window.incidentMap.getZoom(),
+    };
+  });
+  assert.equal(popup.executed, null, 'a script in an incident\'s text ran');
+  assert.equal(popup.elements, 0, 'markup in an incident\'s text became elements');
+  assert.equal(popup.listElements, 0, 'markup in an incident\'s text became elements in the list');
+  assert.ok(popup.text.includes('<script>'), 'the <script> text is shown as text');
+  assert.ok(popup.text.includes('onerror'), 'the <img onerror> text is shown as text');
+  assert.equal(popup.selected, xssId, 'the row is marked as the selected incident');
+  assert.ok(popup.zoom >= 11, `flew in (zoom ${popup.zoom})`);
+  await page.screenshot({ path: join(shots, 'popup.png') });
+
+  step('clicking a point on the map opens its popup and marks its row');
+  await page.click('#reset');
+  await settled(page);
+  const target = (await api('region=idlib')).ids[0];
+  const point = await page.evaluate(async (id) => {
+    const map = window.incidentMap;
+    const source = map.getSource('incidents');
+    const data = await source.getData();
+    const feature = data.features.find((f) => f.properties.id === id);
+    map.jumpTo({ center: feature.geometry.coordinates, zoom: 13 });
+    return feature.geometry.coordinates;
+  }, target);
+  await settled(page);
+  const at = await page.evaluate((lngLat) => {
+    const map = window.incidentMap;
+    const p = map.project(lngLat);
+    const rect = map.getCanvasContainer().getBoundingClientRect();
+    return [p.x + rect.left, p.y + rect.top];
+  }, point);
+  await page.mouse.click(...at);
+  await page.waitForSelector('.incident-popup');
+  const marked = await page.$eval('#list button[aria-current="true"]', (b) => b.dataset.id);
+  const atPlace = await page.$$eval('.incident-popup .incident', (n) => n.length);
+  assert.ok(atPlace >= 1);
+  assert.ok((await api('')).ids.includes(marked));
+
+  step('Arabic: the interface turns right-to-left and Arabic labels render');
+  await page.click('#reset');
+  await settled(page);
+  await page.click('#language');
+  await settled(page);
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ar');
+  assert.equal(queryOf(page).get('lang'), 'ar');
+  assert.match(await page.textContent('h1'), /[\u0600-\u06FF]/);
+  const panelSide = await page.$eval('#panel', (p) => p.getBoundingClientRect().right);
+  assert.ok(panelSide > 1280 - 30, 'the panel moved to the right');
+  const arabicLabels = await page.evaluate(() => window.incidentMap
+    .queryRenderedFeatures({ layers: ['places', 'region-labels'] })
+    .filter((f) => /[\u0600-\u06FF]/.test(f.properties.name_ar ?? '')).length);
+  assert.ok(arabicLabels > 0, 'Arabic labels are drawn');
+  const arabicGlyphs = [...fonts].filter(([path]) => ARABIC_RANGES.some((r) => path.endsWith(`/${r}.pbf`)));
+  assert.ok(arabicGlyphs.length > 0, `Arabic glyph ranges requested: ${[...fonts.keys()].join(' ')}`);
+  for (const [path, status] of fonts) assert.equal(status, 200, path);
+  await expectShown(page, '', 'Arabic, all incidents');
+  await page.screenshot({ path: join(shots, 'map-ar.png') });
+
+  step('keyboard: the controls are reachable with Tab and the focus is visible');
+  await page.click('#language');
+  await settled(page);
+  await page.focus('#language');
+  const focused = [];
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press('Tab');
+    focused.push(await page.evaluate(() => {
+      const node = document.activeElement;
+      const style = getComputedStyle(node);
+      return { id: node.id || node.tagName, outline: style.outlineStyle, width: style.outlineWidth };
+    }));
+  }
+  for (const f of focused) assert.notEqual(f.outline, 'none', `focus is visible on ${f.id}`);
+  for (const id of ['region', 'draw', 'in-view', 'from']) {
+    assert.ok(focused.some((f) => f.id === id), `${id} is reachable by Tab: ${focused.map((f) => f.id).join(' ')}`);
+  }
+
+  // A filter changed from the keyboard keeps the focus where it was.
+  await page.focus('#types input[value="Battles"]');
+  await page.keyboard.press('Space');
+  await settled(page);
+  assert.equal(queryOf(page).get('types'), 'Battles');
+  assert.equal(await page.evaluate(() => document.activeElement.value), 'Battles');
+  await expectShown(page, 'event_type=Battles', 'type chosen by keyboard');
+  await page.keyboard.press('Space');
+  await settled(page);
+  assert.equal(queryOf(page).get('types'), null);
+
+  step('phone width: the panel and the map share the screen, nothing overflows');
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const small = await open(phone, '/?region=idlib');
+  const layout = await small.evaluate(() => ({
+    width: document.documentElement.scrollWidth,
+    panel: document.getElementById('panel').getBoundingClientRect().toJSON(),
+  }));
+  assert.ok(layout.width <= 390, `page is ${layout.width}px wide`);
+  assert.ok(layout.panel.top > 300 && layout.panel.right <= 390, JSON.stringify(layout.panel));
+  await expectShown(small, 'region=idlib', 'phone');
+  const zoomed = await small.evaluate(() => {
+    const map = window.incidentMap;
+    return { zoom: map.getZoom(), inside: map.getBounds().contains([36.6, 35.9]) };
+  });
+  assert.ok(zoomed.inside && zoomed.zoom > 7, `a link to a governorate opens on it: ${JSON.stringify(zoomed)}`);
+  await small.screenshot({ path: join(shots, 'phone.png') });
+  await small.click('#collapse');
+  const folded = await small.evaluate(() => document.getElementById('panel').getBoundingClientRect().height);
+  assert.ok(folded < 200, `the folded panel is ${folded}px high`);
+  assert.equal(await small.getAttribute('#collapse', 'aria-expanded'), 'false');
+  await small.click('#collapse');
+  assert.ok(await small.isVisible('#region'));
+  await phone.close();
+
+  step('the OpenStreetMap background is requested only when switched on');
+  const online = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const tiles = [];
+  // No internet in tests: the tile server is answered here, with a 1×1 PNG.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  await online.route('https://tile.openstreetmap.org/**', (route) => {
+    tiles.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: 'image/png', body: png });
+  });
+  const osmPage = await online.newPage();
+  osmPage.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await osmPage.goto(`${base}/`);
+  await settled(osmPage);
+  assert.equal(tiles.length, 0, 'no tile is requested before the switch');
+  await osmPage.check('#osm');
+  await settled(osmPage);
+  assert.equal(queryOf(osmPage).get('osm'), '1');
+  assert.ok(tiles.length > 0, 'tiles are requested once switched on');
+  await online.close();
+
+  step('first load: bytes transferred');
+  const measure = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const fresh = await measure.newPage();
+  // Playwright reports the worker's requests (glyphs, the RTL plugin) with the page's.
+  const requested = [];
+  fresh.on('request', (request) => {
+    if (request.url().startsWith(base)) requested.push(request.url());
+  });
+  await fresh.goto(`${base}/`);
+  await settled(fresh);
+  // The server sends every body as is (no Content-Encoding), so the bytes on the wire are the
+  // bodies plus headers; gzip and brotli sizes show what compression would save.
+  const rows = [];
+  for (const url of requested) {
+    const response = await fetch(url);
+    assert.equal(response.headers.get('content-encoding'), null, url);
+    const body = Buffer.from(await response.arrayBuffer());
+    rows.push({ url: url.replace(base, ''), bytes: body.length, gzip: gzipSync(body).length, brotli: brotliCompressSync(body).length });
+  }
+  const sum = (key) => rows.reduce((n, r) => n + r[key], 0);
+  console.log(`  first load: ${rows.length} requests, ${sum('bytes')} bytes as sent (uncompressed); `
+    + `with gzip ${sum('gzip')}, with brotli ${sum('brotli')}`);
+  for (const r of rows.sort((x, y) => y.bytes - x.bytes)) {
+    console.log(`    ${String(r.bytes).padStart(9)} ${String(r.gzip).padStart(8)} gz  ${r.url}`);
+  }
+  await measure.close();
+
+  assert.deepEqual(leaving, [], 'requests that left the server');
+  assert.deepEqual(problems, [], 'console errors');
+  console.log('browser checks passed');
+} catch (err) {
+  console.error(err);
+  if (problems.length) console.error(`console errors:\n${problems.join('\n')}`);
+  if (leaving.length) console.error(`requests that left the server:\n${leaving.join('\n')}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
