@@ -605,17 +605,28 @@ function show(collection, undated) {
     incidentsById.set(f.properties.id ?? f.id, f);
     typeCounts.set(f.properties.event_type, (typeCounts.get(f.properties.event_type) ?? 0) + 1);
   }
-  setSourceData('incidents', collection);
+  const loaded = String(request);
   renderTypes();
   renderList(collection.features);
   renderStatus();
   renderTimelineNow();
-  document.body.dataset.loaded = String(request);
+  // "loaded" only once the map has the data too (the map may still be loading its style)
+  setSourceData('incidents', collection).then(() => {
+    document.body.dataset.loaded = loaded;
+  });
 }
 
 // ---------------------------------------------------------------- controls
 
-ui.language.addEventListener('click', () => update({ lang: state.lang === 'ar' ? 'en' : 'ar' }));
+ui.language.addEventListener('click', () => {
+  const lang = state.lang === 'ar' ? 'en' : 'ar';
+  update({ lang });
+  // The panel changes sides: keep what was in the open part of the map in the open part.
+  if (!isNarrow()) {
+    const shift = ui.panel.offsetWidth + 40 - 60;
+    map.panBy([lang === 'ar' ? shift : -shift, 0], { animate: false });
+  }
+});
 
 // On a phone the panel folds down to its header, giving the map the screen.
 function renderCollapse() {

@@ -109,9 +109,19 @@ function listedIds(page) {
 }
 
 /** The map and the list show exactly the API's incidents for `query`. */
+function sameIds(a, b) {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 async function expectShown(page, query, what) {
   const expected = await api(query);
-  const rendered = await renderedIds(page);
+  // the worker may still be clustering the new data when the map first reports idle: give the
+  // drawing up to 10 s to reach the API's answer, then compare
+  let rendered = await renderedIds(page);
+  for (let waited = 0; waited < 10000 && !sameIds(rendered.ids, expected.ids); waited += 250) {
+    await page.waitForTimeout(250);
+    rendered = await renderedIds(page);
+  }
   assert.deepEqual(rendered.ids, expected.ids, `${what}: map shows ${rendered.ids.length}, API has ${expected.count}`);
   assert.deepEqual(await listedIds(page), expected.ids, `${what}: list`);
   const status = await page.textContent('#status');
@@ -333,6 +343,10 @@ try {
   assert.match(await page.textContent('h1'), /[\u0600-\u06FF]/);
   const panelSide = await page.$eval('#panel', (p) => p.getBoundingClientRect().right);
   assert.ok(panelSide > 1280 - 30, 'the panel moved to the right');
+  // the map moved with it: Syria's middle is in the open part of the map, left of the panel
+  const syriaX = await page.evaluate(() => window.incidentMap.project([38.5, 35]).x);
+  const panelLeft = await page.$eval('#panel', (p) => p.getBoundingClientRect().left);
+  assert.ok(syriaX > 0 && syriaX < panelLeft, `Syria's middle at x=${syriaX}, the panel from x=${panelLeft}`);
   const arabicLabels = await page.evaluate(() => window.incidentMap
     .queryRenderedFeatures({ layers: ['places', 'region-labels'] })
     .filter((f) => /[\u0600-\u06FF]/.test(f.properties.name_ar ?? '')).length);
