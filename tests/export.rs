@@ -120,6 +120,60 @@ async fn every_format_downloads_with_its_type_name_and_signature() {
         .contains("geojson, geojsonl, csv, gpkg, fgb"));
 }
 
+/// With `Accept-Encoding`, every format arrives compressed and decodes to the same bytes.
+#[tokio::test]
+async fn compressed_downloads_decode_to_the_same_bytes() {
+    use std::io::Read;
+    let app = incident_map::app(state_with(&synthetic::incidents(300, 6)));
+    for format in ["geojson", "geojsonl", "csv", "gpkg", "fgb"] {
+        let uri = format!("/api/export?format={format}&region=aleppo");
+        let plain = get(&app, &uri).await;
+        plain.expect_status(200);
+        for encoding in ["gzip", "br"] {
+            let request = Request::get(&uri)
+                .header("accept-encoding", encoding)
+                .body(Body::empty())
+                .expect("request");
+            let response = app.clone().oneshot(request).await.expect("response");
+            assert_eq!(response.status(), 200, "{format} {encoding}");
+            assert_eq!(
+                response.headers()["content-encoding"],
+                encoding,
+                "{format} {encoding}"
+            );
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            let mut decoded = Vec::new();
+            match encoding {
+                "gzip" => flate2::read::GzDecoder::new(&body[..])
+                    .read_to_end(&mut decoded)
+                    .expect("gunzip"),
+                _ => brotli_decompressor::Decompressor::new(&body[..], 4096)
+                    .read_to_end(&mut decoded)
+                    .expect("brotli"),
+            };
+            if format == "gpkg" {
+                // a GeoPackage records when it was written: same size and signature
+                assert_eq!(decoded.len(), plain.body.len(), "{format} {encoding}");
+                assert!(decoded.starts_with(b"SQLite format 3\0"));
+            } else {
+                assert!(
+                    decoded == plain.body,
+                    "{format} {encoding}: decodes to other bytes"
+                );
+            }
+            assert!(
+                body.len() < plain.body.len(),
+                "{format} {encoding} is smaller"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn large_exports_are_streamed_in_chunks() {
     let app = incident_map::app(state_with(&synthetic::incidents(5000, 9)));

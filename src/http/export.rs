@@ -78,6 +78,7 @@ pub async fn body(
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let length = file.metadata().ok().map(|m| m.len());
     let file = tokio::fs::File::from_std(file);
+    use futures_util::StreamExt;
     let stream = futures_util::stream::unfold(Some(file), |file| async move {
         use tokio::io::AsyncReadExt;
         let mut file = file?;
@@ -91,7 +92,9 @@ pub async fn body(
             // the error ends the body; the client sees a truncated download
             Err(e) => Some((Err(e), None)),
         }
-    });
+    })
+    // a compressing layer may poll once more after the end
+    .fuse();
     Ok((Body::from_stream(stream), length))
 }
 
