@@ -473,3 +473,73 @@ async fn next_links_stay_valid_when_incidents_arrive_between_pages() {
     // every incident that was there before (60 synthetic + 9 seed) came exactly once
     assert_eq!(total, 69);
 }
+
+/// The same, live: articles are posted and an incident is deleted between two pages of one
+/// running app; every incident that was there throughout still comes exactly once.
+#[tokio::test]
+async fn paging_survives_writes_through_the_api() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    let app =
+        incident_map::app(state_with(&synthetic::incidents(30, 8)).with_token(Some("t".into())));
+    let before: BTreeSet<String> = ids(&json(&app, "/api/incidents?limit=100000").await.1)
+        .into_iter()
+        .collect();
+    let (_, first) = json(&app, "/ogc/collections/incidents/items?limit=4").await;
+    let mut seen = ids(&first);
+    let mut next = href(&first, "next");
+    let write = |method: &str, uri: &str, body: &str| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("authorization", "Bearer t")
+            .header("content-type", "text/plain")
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    // one not yet seen goes away
+    let gone = before
+        .iter()
+        .find(|id| !seen.contains(id))
+        .expect("an unseen incident")
+        .clone();
+    let r = app
+        .clone()
+        .oneshot(write("DELETE", &format!("/api/incidents/{gone}"), ""))
+        .await
+        .expect("response");
+    assert_eq!(r.status(), 204);
+    let mut pages = 0;
+    while let Some(uri) = next {
+        // an article between every two pages, dated among the incidents already there
+        let article = format!(
+            "On {} March 2019, gunmen attacked an army checkpoint in Saraqib, killing {} soldiers.",
+            pages % 27 + 1,
+            pages % 5 + 2
+        );
+        let r = app
+            .clone()
+            .oneshot(write("POST", "/api/articles", &article))
+            .await
+            .expect("response");
+        assert!(r.status().is_success(), "{}", r.status());
+        let (_, page) = json(&app, &uri).await;
+        seen.extend(ids(&page));
+        next = href(&page, "next");
+        pages += 1;
+    }
+    assert!(pages > 5, "paged {pages} times");
+    let after: BTreeSet<String> = ids(&json(&app, "/api/incidents?limit=100000").await.1)
+        .into_iter()
+        .collect();
+    assert!(after.len() > before.len(), "the articles added incidents");
+    for id in before.iter().filter(|id| **id != gone) {
+        assert_eq!(
+            seen.iter().filter(|s| *s == id).count(),
+            1,
+            "{id} came once"
+        );
+    }
+}
