@@ -18,7 +18,7 @@ import {
   setRTLTextPlugin,
 } from './maplibre-gl.mjs';
 import {
-  EVENT_TYPES, OTHER_COLOUR, eventTypeName, language, number, setLanguage, t,
+  EVENT_TYPES, OTHER_COLOUR, eventTypeName, language, number, setLanguage, subEventTypeName, t,
 } from './i18n.js';
 import { EMPTY, OSM, buildStyle, labelText } from './style.js';
 import { renderTimeline } from './timeline.js';
@@ -286,7 +286,7 @@ function incidentDetails(props) {
   const rows = el('dl');
   const row = (label, ...value) => rows.append(el('dt', { textContent: t(label) }), el('dd', {}, ...value));
   row('date', el('span', { dir: 'ltr', textContent: dateText(props) }));
-  row('event', [eventTypeName(props.event_type), props.sub_event_type].filter(Boolean).join(' / '));
+  row('event', [eventTypeName(props.event_type), subEventTypeName(props.sub_event_type)].filter(Boolean).join(' / '));
   row('actor1', el('span', { dir: 'auto', textContent: props.actor1 ?? '—' }));
   row('actor2', el('span', { dir: 'auto', textContent: props.actor2 ?? '—' }));
   row('fatalities', number(props.fatalities ?? 0));

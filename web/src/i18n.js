@@ -26,7 +26,9 @@ const WORDS = {
     from: 'From',
     to: 'To',
     clearDates: 'All dates',
-    timelineLabel: (unit) => `Incidents per ${unit}; drag or click to choose dates`,
+    timelineLabel: (unit) => `Incidents per ${unit}. Choose dates by dragging or clicking, or with the arrow keys: `
+      + 'Shift with an arrow extends the range, Enter applies it, Escape clears the dates.',
+    timelineBar: (span, n) => `${span}: ${n} incident${n === '1' ? '' : 's'}`,
     day: 'day',
     week: 'week',
     eventTypes: 'Event types',
@@ -83,7 +85,9 @@ const WORDS = {
     from: 'من',
     to: 'إلى',
     clearDates: 'كل التواريخ',
-    timelineLabel: (unit) => `عدد الحوادث في كل ${unit}؛ اسحب أو انقر لاختيار التواريخ`,
+    timelineLabel: (unit) => `عدد الحوادث في كل ${unit}. لاختيار التواريخ اسحب أو انقر، أو استخدم مفاتيح الأسهم: `
+      + 'Shift مع السهم يوسّع المدى، وEnter يطبّقه، وEsc يلغي التواريخ.',
+    timelineBar: (span, n) => `${span}: عدد الحوادث ${n}`,
     day: 'يوم',
     week: 'أسبوع',
     eventTypes: 'أنواع الأحداث',
@@ -131,6 +135,48 @@ export const EVENT_TYPES = [
 ];
 export const OTHER_COLOUR = '#7f7f7f';
 
+// The rest of ACLED's taxonomy (src/incidents/taxonomy.rs) in Arabic, for display only:
+// filters, URLs and data keep ACLED's English names.
+const SUB_EVENT_TYPES_AR = {
+  // Battles
+  'Armed clash': 'اشتباك مسلح',
+  'Government regains territory': 'استعادة الحكومة السيطرة على أراضٍ',
+  'Non-state actor overtakes territory': 'سيطرة جهة من غير الدول على أراضٍ',
+  // Explosions/Remote violence
+  'Chemical weapon': 'سلاح كيميائي',
+  'Air/drone strike': 'غارة جوية/بطائرة مسيّرة',
+  'Suicide bomb': 'تفجير انتحاري',
+  'Shelling/artillery/missile attack': 'قصف مدفعي/صاروخي',
+  'Remote explosive/landmine/IED': 'عبوة ناسفة/لغم',
+  Grenade: 'قنبلة يدوية',
+  // Violence against civilians
+  'Sexual violence': 'عنف جنسي',
+  Attack: 'هجوم',
+  'Abduction/forced disappearance': 'اختطاف/إخفاء قسري',
+  // Protests
+  'Peaceful protest': 'احتجاج سلمي',
+  'Protest with intervention': 'احتجاج مع تدخّل',
+  'Excessive force against protesters': 'استخدام القوة المفرطة ضد المحتجين',
+  // Riots
+  'Violent demonstration': 'مظاهرة عنيفة',
+  'Mob violence': 'عنف جماعي',
+  // Strategic developments
+  Agreement: 'اتفاق',
+  Arrests: 'اعتقالات',
+  'Change to group/activity': 'تغيّر في جماعة/نشاط',
+  'Disrupted weapons use': 'تعطيل أسلحة',
+  'Headquarters or base established': 'إنشاء مقر أو قاعدة',
+  'Looting/property destruction': 'نهب/تدمير ممتلكات',
+  'Non-violent transfer of territory': 'انتقال السيطرة على أراضٍ دون عنف',
+  Other: 'أخرى',
+};
+const DISORDER_TYPES_AR = {
+  'Political violence': 'عنف سياسي',
+  Demonstrations: 'مظاهرات',
+  'Strategic developments': 'تطورات استراتيجية',
+  'Political violence; Demonstrations': 'عنف سياسي؛ مظاهرات',
+};
+
 let current = 'en';
 
 export function setLanguage(lang) {
@@ -154,6 +200,21 @@ export function eventTypeName(id) {
     if (known) return known.ar;
   }
   return id;
+}
+
+/** The Arabic name in `table` when the interface is Arabic and ACLED's name is known; ACLED's name otherwise. */
+function fromTable(table, id) {
+  return current === 'ar' && Object.hasOwn(table, id) ? table[id] : id;
+}
+
+/** A sub-event type's name in the current language. */
+export function subEventTypeName(id) {
+  return fromTable(SUB_EVENT_TYPES_AR, id);
+}
+
+/** A disorder type's name in the current language. */
+export function disorderTypeName(id) {
+  return fromTable(DISORDER_TYPES_AR, id);
 }
 
 /** A number written in the current language. */

@@ -10,8 +10,8 @@
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const base = (process.argv[2] ?? '').replace(/\/$/, '');
@@ -109,6 +109,17 @@ function listedIds(page) {
 }
 
 /** The map and the list show exactly the API's incidents for `query`. */
+/** The body bytes as they cross the wire for an Accept-Encoding, and the encoding chosen. */
+function rawGet(url, acceptEncoding) {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk) => { bytes += chunk.length; });
+      res.on('end', () => resolve({ bytes, encoding: res.headers['content-encoding'] ?? '-' }));
+    }).on('error', reject);
+  });
+}
+
 function sameIds(a, b) {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
@@ -131,6 +142,24 @@ async function expectShown(page, query, what) {
 
 function queryOf(page) {
   return new URL(page.url()).searchParams;
+}
+
+/** An incident's properties as the API gives them. */
+async function properties(id) {
+  const response = await fetch(`${base}/api/incidents?limit=100000`);
+  const feature = (await response.json()).features.find((f) => f.properties.id === id);
+  assert.ok(feature, `${id} is served`);
+  return feature.properties;
+}
+
+/** The "event" row of the popup's first incident (the selected one), once the popup is open. */
+async function popupEvent(page) {
+  await page.waitForSelector('.incident-popup');
+  return page.evaluate(async () => {
+    const { t } = await import('/assets/i18n.js');
+    const labels = document.querySelectorAll('.incident-popup .incident:first-child dt');
+    return [...labels].find((dt) => dt.textContent === t('event')).nextElementSibling.textContent;
+  });
 }
 
 try {
@@ -178,7 +207,7 @@ try {
   await expectShown(shared, 'region=idlib', 'shared link');
   await shared.close();
 
-  step('export downloads the GeoJSON of exactly the current filter, named after it');
+  step('export downloads exactly the current filter, named after it, in every format');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'GeoJSON', exact: true }).click(),
@@ -189,6 +218,30 @@ try {
   assert.deepEqual(exported.features.map((f) => f.properties.id).sort(), idlib.ids);
   const formats = await page.$$eval('#exports a', (links) => links.map((a) => new URL(a.href).searchParams.get('format')));
   assert.deepEqual(formats, ['geojson', 'geojsonl', 'csv', 'gpkg', 'fgb']);
+  // every other format downloads too, named after the filter; the line formats hold its count
+  const extensions = { geojsonl: 'geojsonl', csv: 'csv', gpkg: 'gpkg', fgb: 'fgb' };
+  for (const [name, ext] of Object.entries(extensions)) {
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator(`#exports a[href*="format=${name}"]`).click(),
+    ]);
+    assert.match(file.suggestedFilename(), new RegExp(`idlib.*\\.${ext}$`), name);
+    const bytes = readFileSync(await file.path());
+    assert.ok(bytes.length > 0, `${name} is not empty`);
+    if (name === 'geojsonl') {
+      const ids = bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l).properties.id).sort();
+      assert.deepEqual(ids, idlib.ids, 'geojsonl holds the filtered incidents');
+    }
+    if (name === 'csv') {
+      const text = bytes.toString('utf8');
+      for (const id of all.ids) {
+        const present = new RegExp(`(^|[,"\\n])${id}([,"\\r])`).test(text);
+        assert.equal(present, idlib.ids.includes(id), `csv and ${id}`);
+      }
+    }
+    if (name === 'gpkg') assert.equal(bytes.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+    if (name === 'fgb') assert.deepEqual([...bytes.subarray(0, 3)], [0x66, 0x67, 0x62]);
+  }
 
   step('a drawn rectangle filters by its bounding box');
   await page.click('#reset');
@@ -331,6 +384,10 @@ try {
   const atPlace = await page.$$eval('.incident-popup .incident', (n) => n.length);
   assert.ok(atPlace >= 1);
   assert.ok((await api('')).ids.includes(marked));
+  // In English the popup names the type and sub-event type as ACLED does.
+  const markedProps = await properties(marked);
+  const englishEvent = await popupEvent(page);
+  assert.equal(englishEvent, `${markedProps.event_type} / ${markedProps.sub_event_type}`);
 
   step('Arabic: the interface turns right-to-left and Arabic labels render');
   await page.click('#reset');
@@ -356,6 +413,40 @@ try {
   for (const [path, status] of fonts) assert.equal(status, 200, path);
   await expectShown(page, '', 'Arabic, all incidents');
   await page.screenshot({ path: join(shots, 'map-ar.png') });
+  // Every name of ACLED's taxonomy (as the server validates it) has its own Arabic name ...
+  const taxonomy = readFileSync(new URL('../../src/incidents/taxonomy.rs', import.meta.url), 'utf8');
+  const acled = { event: [], sub: [], disorder: [] };
+  for (const [, event, disorder, subs] of taxonomy.matchAll(/\(\s*"([^"]+)",\s*"([^"]+)",\s*&\[([^\]]*)\]/g)) {
+    acled.event.push(event);
+    acled.sub.push(...[...subs.matchAll(/"([^"]+)"/g)].map((m) => m[1]));
+  }
+  acled.disorder = [.../DISORDER_TYPES[^=]*=\s*&\[([^\]]*)\]/.exec(taxonomy)[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(acled.event.length >= 6 && acled.sub.length >= 20 && acled.disorder.length >= 3, JSON.stringify(acled));
+  const inArabic = await page.evaluate(async (names) => {
+    const i18n = await import('/assets/i18n.js');
+    return {
+      event: names.event.map(i18n.eventTypeName),
+      sub: names.sub.map(i18n.subEventTypeName),
+      disorder: names.disorder.map(i18n.disorderTypeName),
+    };
+  }, acled);
+  for (const kind of Object.keys(acled)) {
+    acled[kind].forEach((name, i) => {
+      assert.match(inArabic[kind][i], /^[^A-Za-z]*[\u0600-\u06FF][^A-Za-z]*$/, `${kind} ${name} in Arabic: ${inArabic[kind][i]}`);
+    });
+    assert.equal(new Set(inArabic[kind]).size, new Set(acled[kind]).size, `${kind}: two names share an Arabic name`);
+  }
+  // ... and an incident's popup shows its type and sub-event type in Arabic.
+  const arabicRow = await page.$eval('#list button[data-id]', (b) => b.dataset.id);
+  const arabicProps = await properties(arabicRow);
+  await page.click(`#list button[data-id="${arabicRow}"]`);
+  const arabicEvent = await popupEvent(page);
+  const sub = acled.sub.indexOf(arabicProps.sub_event_type);
+  assert.ok(sub >= 0, `${arabicProps.sub_event_type} is one of ACLED's sub-event types`);
+  assert.equal(arabicEvent, `${inArabic.event[acled.event.indexOf(arabicProps.event_type)]} / ${inArabic.sub[sub]}`);
+  // back to the whole country, as the step found it
+  await page.click('#reset');
+  await settled(page);
 
   step('keyboard: the controls are reachable with Tab and the focus is visible');
   await page.click('#language');
@@ -385,6 +476,53 @@ try {
   await page.keyboard.press('Space');
   await settled(page);
   assert.equal(queryOf(page).get('types'), null);
+
+  // The timeline: Tab reaches it with a visible focus; End, Shift+Left twice and Enter choose
+  // the last three bars' dates, Left and Enter the bar before them, Escape clears the dates.
+  await page.focus('#clear-dates');
+  await page.keyboard.press('Tab');
+  const timeline = await page.evaluate(() => {
+    const node = document.activeElement;
+    return {
+      id: node.id,
+      outline: getComputedStyle(node).outlineStyle,
+      role: node.getAttribute('role'),
+      label: node.getAttribute('aria-label'),
+      bars: node.querySelectorAll('[role="option"]').length,
+    };
+  });
+  assert.equal(timeline.id, 'timeline', 'Tab after "All dates" reaches the timeline');
+  assert.notEqual(timeline.outline, 'none', 'focus is visible on the timeline');
+  assert.equal(timeline.role, 'listbox');
+  assert.ok(timeline.label && timeline.bars >= 4, JSON.stringify(timeline));
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('Shift+ArrowLeft');
+  assert.equal(queryOf(page).get('from'), null, 'arrows alone do not apply dates');
+  const active = await page.$eval('#timeline', (node) => node.getAttribute('aria-activedescendant'));
+  assert.equal(active, `timeline-bar-${timeline.bars - 3}`);
+  await page.keyboard.press('Enter');
+  await settled(page);
+  const keyed = { from: queryOf(page).get('from'), to: queryOf(page).get('to') };
+  assert.match(`${keyed.from}/${keyed.to}`, /^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/);
+  assert.ok(keyed.from < keyed.to, JSON.stringify(keyed));
+  const latest = (await page.evaluate(() => fetch('/api/incidents?limit=100000').then((r) => r.json())))
+    .features.map((f) => f.properties.event_date).sort().pop();
+  assert.ok(keyed.from <= latest && latest <= keyed.to, `${latest} is in the last bars ${JSON.stringify(keyed)}`);
+  await expectShown(page, `datetime=${keyed.from}/${keyed.to}`, 'dates chosen by keyboard');
+  assert.equal(await page.$$eval('#timeline .bar.selected[aria-selected="true"]', (b) => b.length), 3);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'timeline', 'the timeline keeps the focus');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await settled(page);
+  const before = { from: queryOf(page).get('from'), to: queryOf(page).get('to') };
+  assert.ok(before.from <= before.to && before.to < keyed.from, `${JSON.stringify(before)} before ${JSON.stringify(keyed)}`);
+  await expectShown(page, `datetime=${before.from}/${before.to}`, 'one bar chosen by keyboard');
+  await page.keyboard.press('Escape');
+  await settled(page);
+  assert.equal(queryOf(page).get('from'), null);
+  assert.equal(queryOf(page).get('to'), null);
+  await expectShown(page, '', 'dates cleared by keyboard');
 
   step('phone width: the panel and the map share the screen, nothing overflows');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
@@ -433,27 +571,31 @@ try {
   step('first load: bytes transferred');
   const measure = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const fresh = await measure.newPage();
-  // Playwright reports the worker's requests (glyphs, the RTL plugin) with the page's.
+  // Playwright reports the worker's requests (glyphs, the RTL plugin) with the page's. Each URL
+  // is then fetched again as Chromium asks for it (brotli or gzip) counting the bytes of the body
+  // on the wire, and once uncompressed.
   const requested = [];
   fresh.on('request', (request) => {
     if (request.url().startsWith(base)) requested.push(request.url());
   });
   await fresh.goto(`${base}/`);
   await settled(fresh);
-  // The server sends every body as is (no Content-Encoding), so the bytes on the wire are the
-  // bodies plus headers; gzip and brotli sizes show what compression would save.
   const rows = [];
   for (const url of requested) {
-    const response = await fetch(url);
-    assert.equal(response.headers.get('content-encoding'), null, url);
-    const body = Buffer.from(await response.arrayBuffer());
-    rows.push({ url: url.replace(base, ''), bytes: body.length, gzip: gzipSync(body).length, brotli: brotliCompressSync(body).length });
+    const wire = await rawGet(url, 'br, gzip');
+    const plain = await rawGet(url, 'identity');
+    assert.equal(plain.encoding, '-', url);
+    rows.push({ url: url.replace(base, ''), wire: wire.bytes, bytes: plain.bytes, encoding: wire.encoding });
   }
   const sum = (key) => rows.reduce((n, r) => n + r[key], 0);
-  console.log(`  first load: ${rows.length} requests, ${sum('bytes')} bytes as sent (uncompressed); `
-    + `with gzip ${sum('gzip')}, with brotli ${sum('brotli')}`);
+  console.log(`  first load: ${rows.length} requests, ${sum('wire')} bytes of bodies on the wire `
+    + `(compressed), ${sum('bytes')} bytes uncompressed`);
   for (const r of rows.sort((x, y) => y.bytes - x.bytes)) {
-    console.log(`    ${String(r.bytes).padStart(9)} ${String(r.gzip).padStart(8)} gz  ${r.url}`);
+    console.log(`    ${String(r.wire).padStart(9)} ${String(r.bytes).padStart(9)} ${r.encoding.padEnd(4)} ${r.url}`);
+  }
+  // the big text assets arrive compressed
+  for (const r of rows.filter((x) => x.url.endsWith('.mjs') || x.url.startsWith('/api/'))) {
+    assert.notEqual(r.encoding, '-', `${r.url} is compressed`);
   }
   await measure.close();
 
