@@ -94,6 +94,15 @@ struct ExportArgs {
     /// ACLED event types, comma-separated (e.g. "Battles,Strategic developments").
     #[arg(long)]
     event_type: Option<String>,
+    /// curated, extracted or both (comma-separated).
+    #[arg(long)]
+    review: Option<String>,
+    /// Governorates as stored (English or Arabic), comma-separated.
+    #[arg(long)]
+    admin1: Option<String>,
+    /// actor1 values as stored, comma-separated.
+    #[arg(long)]
+    actor1: Option<String>,
     /// At most this many incidents.
     #[arg(long)]
     limit: Option<String>,
@@ -243,6 +252,9 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         ("region", args.region),
         ("datetime", args.datetime),
         ("event_type", args.event_type),
+        ("review", args.review),
+        ("admin1", args.admin1),
+        ("actor1", args.actor1),
         ("limit", args.limit),
     ] {
         if let Some(v) = value {

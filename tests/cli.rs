@@ -136,11 +136,28 @@ fn export_command_writes_the_filtered_file_and_rejects_bad_flags() {
     let fc: serde_json::Value = serde_json::from_slice(&stdout.stdout).expect("json on stdout");
     assert_eq!(fc["features"][0]["id"], "SYR-2025-0008");
 
+    let stdout = Command::new(BIN)
+        .args([
+            "export",
+            "--actor1",
+            "US-led Coalition",
+            "--review",
+            "curated",
+        ])
+        .arg("--data")
+        .arg(data.path())
+        .output()
+        .expect("run");
+    let fc: serde_json::Value = serde_json::from_slice(&stdout.stdout).expect("json on stdout");
+    assert_eq!(fc["features"].as_array().map(Vec::len), Some(1));
+    assert_eq!(fc["features"][0]["id"], "SYR-2025-0008");
+
     for (flags, needle) in [
         (&["--bbox", "1,2,3"][..], "--bbox"),
         (&["--region", "narnia"][..], "--region"),
         (&["--format", "shp"][..], "--format"),
         (&["--datetime", "2025-02-30"][..], "--datetime"),
+        (&["--review", "checked"][..], "--review"),
     ] {
         let out = Command::new(BIN)
             .arg("export")
