@@ -21,11 +21,13 @@ fn eval_table_meets_the_thresholds() {
     let cases = eval::builtin(&gz).expect("gold files load");
     let reports: Vec<_> = cases.iter().map(|c| eval::evaluate(&ex, &gz, c)).collect();
     println!("{}", eval::table(&reports));
-    assert_eq!(reports.len(), 7);
+    assert_eq!(reports.len(), 10);
     for r in &reports {
-        // every gold incident found (one may be missed in the reports written blind to the
-        // rules, which are kept as they first ran), at most one spurious located incident
-        let allowed_misses = usize::from(r.name.contains("blind"));
+        // every gold incident found (one may be missed in the two reports written blind to the
+        // rules and kept as they first ran; the three written blind later, whose first run led
+        // to general rules, must all be found), at most one spurious located incident
+        let kept_as_first_run = r.name.contains("blind.txt");
+        let allowed_misses = usize::from(kept_as_first_run);
         assert!(
             r.missed() <= allowed_misses,
             "{}: missed incidents\n{}",
@@ -365,4 +367,142 @@ fn readme_shows_the_current_eval_figures() {
             "README.md lacks the eval row (run `incident-map eval` and update it):\n{row}"
         );
     }
+}
+
+#[test]
+fn the_articles_own_date_counts_when_no_publication_date_is_given() {
+    // a dateline with a full date: "yesterday", "this morning", "last Tuesday" count from it
+    let text = "تقرير أمني\n\nعنب بلدي – الخميس ١٢ آذار ٢٠٢٦\n\n\
+        قُتل مدنيان مساء أمس الأربعاء بانفجار عبوة ناسفة قرب مدينة منبج.\n\n\
+        وفي درعا جنوبي سوريا، اندلعت اشتباكات صباح اليوم بين عناصر من الأمن العام ومسلحين في بلدة طفس بريف درعا الغربي، أسفرت عن مقتل عنصر.\n\n\
+        وفي السويداء، قُتل شاب برصاص مسلحين مجهولين مساء الثلاثاء الماضي في مدينة شهبا شمالي المحافظة، وكان عائداً من عمله في مدينة السويداء.";
+    assert_eq!(
+        summarise(text, None),
+        vec![
+            one(
+                "geonames:167357",
+                "2026-03-11",
+                None,
+                1,
+                "Remote explosive/landmine/IED",
+                2
+            ),
+            one("geonames:163806", "2026-03-12", None, 1, "Armed clash", 1),
+            one("geonames:164626", "2026-03-10", None, 1, "Attack", 1),
+        ]
+    );
+    // an English dateline without a year takes the year of a full date elsewhere
+    let text =
+        "Roundup\n\nBEIRUT, April 22 (Reuters) - Late on Tuesday, gunmen attacked a checkpoint \
+        in the village of Dhiban in rural Deir al-Zor, killing three fighters. On Monday, \
+        a roadside bomb exploded near Raqqa, killing two people. The attacks followed a raid \
+        on 2 April 2026.";
+    let got = summarise(text, None);
+    assert_eq!(got[0].1, "2026-04-21", "{got:?}");
+    assert_eq!(got[1].1, "2026-04-20", "{got:?}");
+    // "early this month", "مطلع الشهر الجاري": the first week of the reference month
+    assert_eq!(
+        summarise(
+            "الأربعاء ٢٠ أيار ٢٠٢٦\n\nوثّق المرصد مقتل راعيين اثنين مطلع الشهر الجاري بانفجار لغم أرضي في بادية بلدة السخنة بريف حمص الشرقي.",
+            None
+        ),
+        vec![one("geonames:172425", "2026-05-01", None, 2, "Remote explosive/landmine/IED", 2)]
+    );
+    assert_eq!(
+        summarise(
+            "Islamic State militants abducted a shepherd near Al-Sukhnah late last month.",
+            Some("2026-05-20")
+        ),
+        vec![one(
+            "geonames:172425",
+            "2026-04-24",
+            None,
+            2,
+            "Abduction/forced disappearance",
+            0
+        )]
+    );
+}
+
+#[test]
+fn protests_and_foiled_attacks_have_their_own_types() {
+    assert_eq!(
+        summarise(
+            "In the southern city of Suwayda, hundreds of people rallied on 21 April 2026 to demand the release of detainees.",
+            None
+        ),
+        vec![one("geonames:172408", "2026-04-21", None, 1, "Peaceful protest", 0)]
+    );
+    assert_eq!(
+        summarise(
+            "نظّم العشرات وقفة احتجاجية في مدينة السلمية في ٣ أيار ٢٠٢٦ للمطالبة بتحسين الخدمات.",
+            None
+        ),
+        vec![one(
+            "geonames:164947",
+            "2026-05-03",
+            None,
+            1,
+            "Peaceful protest",
+            0
+        )]
+    );
+    // a suicide bombing foiled, nobody killed: the interception, not a suicide bomb
+    assert_eq!(
+        summarise(
+            "وفي مدينة الميادين، أحبط عناصر حاجز للأمن العام محاولة تفجير انتحاري في ١٨ أيار ٢٠٢٦ بعد أن اشتبهوا بشاب يرتدي حزاماً ناسفاً.",
+            None
+        ),
+        vec![one("geonames:173480", "2026-05-18", None, 1, "Disrupted weapons use", 0)]
+    );
+    assert_eq!(
+        summarise(
+            "Security forces thwarted a car bomb attack in Al-Mayadin on 9 June 2026.",
+            None
+        ),
+        vec![one(
+            "geonames:173480",
+            "2026-06-09",
+            None,
+            1,
+            "Disrupted weapons use",
+            0
+        )]
+    );
+}
+
+#[test]
+fn places_named_as_context_or_inside_other_words_are_not_incidents() {
+    // the governorate or city of a context phrase, and the topic named again later
+    assert_eq!(
+        summarise(
+            "Security forces arrested four men in the coastal town of Jableh, south of Latakia, on 19 April 2026.",
+            None
+        ),
+        vec![one("geonames:169304", "2026-04-19", None, 1, "Arrests", 0)]
+    );
+    // `فرقه` "his teams" is not Raqqa, `لبنان` not the village Banān
+    assert_eq!(
+        summarise(
+            "قال الدفاع المدني إن فرقه نقلت المصابين بعد تفجير في ٣ أيار ٢٠٢٦. وأعلن الجيش توقيف ١٥ شخصاً حاولوا الدخول إلى لبنان في ٤ أيار ٢٠٢٦.",
+            None
+        ),
+        vec![]
+    );
+    // the topic governorate is the context of a place that names none
+    let got = summarise(
+        "وفي ريف دير الزور الشمالي، قُتل قيادي في ١٧ أيار ٢٠٢٦ بغارة طائرة مسيّرة قرب بلدة الصور.",
+        None,
+    );
+    assert_eq!(
+        got,
+        vec![one(
+            "curated:al-suwar",
+            "2026-05-17",
+            None,
+            1,
+            "Air/drone strike",
+            1
+        )]
+    );
 }

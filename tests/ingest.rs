@@ -470,3 +470,48 @@ fn eval_command_prints_the_table() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-gold.toml"));
 }
+
+#[test]
+fn an_article_without_any_year_is_dated_from_the_day_it_is_read() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("undated.txt");
+    std::fs::write(
+        &article,
+        "اعتقلت قوى الأمن الداخلي أمس ثلاثة مطلوبين في مدينة الباب بريف حلب الشرقي.",
+    )
+    .expect("write");
+    let before = chrono::Utc::now().date_naive();
+    let out = run(&[
+        "ingest".as_ref(),
+        "--data".as_ref(),
+        data.path().as_os_str(),
+        article.as_os_str(),
+    ]);
+    let after = chrono::Utc::now().date_naive();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json answer");
+    let incidents = answer["incidents"].as_array().expect("incidents");
+    assert_eq!(incidents.len(), 1, "{answer:#}");
+    let date = incidents[0]["feature"]["properties"]["event_date"]
+        .as_str()
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+        .expect("event_date");
+    // "yesterday" of the day the article was read (the run may cross midnight)
+    assert!(
+        date == before - chrono::Duration::days(1) || date == after - chrono::Duration::days(1),
+        "{date}"
+    );
+    let reference = incidents[0]["evidence"]["reference_date"]
+        .as_str()
+        .expect("reference_date");
+    assert!(
+        reference.contains("the day the article was read"),
+        "{reference}"
+    );
+    assert_eq!(answer["article"]["published"], serde_json::Value::Null);
+}

@@ -432,11 +432,12 @@ fn at(toks: &[Tok], i: usize, published: Option<NaiveDate>) -> Option<(DateMenti
         if is_of(toks.get(j)) {
             j += 1;
         }
-        let (m, year, next) = month_year(toks, j)?;
-        return Some((
-            mention(toks, i, next - 1, (m, day, None), year, precision),
-            next,
-        ));
+        if let Some((m, year, next)) = month_year(toks, j) {
+            return Some((
+                mention(toks, i, next - 1, (m, day, None), year, precision),
+                next,
+            ));
+        }
     }
     relative_at(toks, i, published?)
 }
@@ -476,30 +477,114 @@ fn relative_at(toks: &[Tok], i: usize, published: NaiveDate) -> Option<(DateMent
             i + n,
         ))
     };
-    if t.norm == "yesterday" || t.is("امس") {
-        return rel(published - Duration::days(1), None, 1, 1);
-    }
     let next = toks.get(i + 1);
+    let prev = i.checked_sub(1).map(|j| &toks[j]);
+    if t.norm == "yesterday" || t.is("امس") {
+        // "أمس الثلاثاء": the weekday names the same day
+        let n = if next.is_some_and(|n| weekday(n).is_some()) {
+            2
+        } else {
+            1
+        };
+        return rel(published - Duration::days(1), None, 1, n);
+    }
+    // "today", "صباح اليوم" (not "في اليوم التالي", "حتى اليوم", "منذ اليوم")
+    if t.norm == "today"
+        || t.norm == "اليوم"
+            && !next.is_some_and(|n| n.is("تالي") || n.is("التالي"))
+            && !prev.is_some_and(|p| p.is("حتى") || p.is("منذ") || p.norm == "في")
+    {
+        return rel(published, None, 1, 1);
+    }
+    // "early this month", "مطلع الشهر الجاري", "أواخر الشهر الماضي": vague, by the week
+    if let Some((day, _, _, n)) = vague_at(toks, i) {
+        let mut j = i + n;
+        if toks.get(j).is_some_and(|t| t.norm == "of") {
+            j += 1;
+        }
+        if let Some((back, m)) = this_or_last_month(toks, j) {
+            let month_start = NaiveDate::from_ymd_opt(published.year(), published.month(), 1)?;
+            let start = if back {
+                month_start.checked_sub_months(chrono::Months::new(1))?
+            } else {
+                month_start
+            };
+            let len = month_len(start.year(), start.month())?;
+            let day = if day == 99 {
+                len.saturating_sub(6)
+            } else {
+                day.min(len)
+            };
+            let first = NaiveDate::from_ymd_opt(start.year(), start.month(), day)?;
+            // never after the reference date
+            let first = first.min(published);
+            return rel(first, None, 2, j - i + m);
+        }
+    }
     if (t.norm == "last" && next.is_some_and(|n| n.norm == "week"))
         || (t.is("اسبوع") && next.is_some_and(|n| n.is("ماضي")))
     {
         let start = published - Duration::days(7);
         return rel(start, Some(published - Duration::days(1)), 2, 2);
     }
-    // "on Tuesday", "يوم الثلاثاء": the last such day on or before publication
-    let intro = i > 0 && (toks[i - 1].norm == "on" || toks[i - 1].is("يوم"));
-    if intro {
-        if let Some(wd) = t
-            .stems
-            .iter()
-            .find_map(|s| WEEKDAYS.iter().find(|(w, _)| w == s).map(|(_, d)| *d))
-        {
-            let back =
+    // "on Tuesday", "يوم الثلاثاء", "مساء الثلاثاء", "صباح الإثنين": the last such day on or
+    // before the reference date; "الثلاثاء الماضي", "last Tuesday": before it
+    let intro =
+        prev.is_some_and(|p| p.norm == "on" || p.is("يوم") || PART_OF_DAY.iter().any(|w| p.is(w)));
+    let past = next.is_some_and(|n| n.is("ماضي"));
+    let last = prev.is_some_and(|p| p.norm == "last");
+    if intro || past || last {
+        if let Some(wd) = weekday(t) {
+            let mut back =
                 (published.weekday().num_days_from_monday() + 7 - wd.num_days_from_monday()) % 7;
-            return rel(published - Duration::days(back as i64), None, 1, 1);
+            if back == 0 && (past || last) {
+                back = 7;
+            }
+            return rel(
+                published - Duration::days(back as i64),
+                None,
+                1,
+                1 + usize::from(past),
+            );
         }
     }
     None
+}
+
+/// Words for a part of the day before a weekday (`مساء الثلاثاء`, `فجر الجمعة`).
+const PART_OF_DAY: &[&str] = &["صباح", "مساء", "ظهر", "فجر", "ليل", "ليله", "عصر", "ظهيره"];
+
+fn weekday(t: &Tok) -> Option<Weekday> {
+    t.stems
+        .iter()
+        .find_map(|s| WEEKDAYS.iter().find(|(w, _)| w == s).map(|(_, d)| *d))
+}
+
+/// "this month", "the current month", "الشهر الجاري/الحالي" (false) or "last month", "الشهر
+/// الماضي" (true) at `j`, with the number of words.
+fn this_or_last_month(toks: &[Tok], j: usize) -> Option<(bool, usize)> {
+    let a = toks.get(j)?;
+    let b = toks.get(j + 1);
+    if a.is("شهر") {
+        let b = b?;
+        if b.is("جاري") || b.is("حالي") {
+            return Some((false, 2));
+        }
+        if b.is("ماضي") || b.is("فائت") || b.is("منصرم") {
+            return Some((true, 2));
+        }
+        return None;
+    }
+    let (a, k) = if a.norm == "the" { (b?, j + 1) } else { (a, j) };
+    let c = toks.get(k + 1)?;
+    if c.norm != "month" {
+        return None;
+    }
+    match a.norm.as_str() {
+        "this" | "current" => Some((false, k + 2 - j)),
+        "last" | "previous" => Some((true, k + 2 - j)),
+        _ => None,
+    }
 }
 
 /// Resolves the vague "last week"/"end of" day (99) once the year is known.

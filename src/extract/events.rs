@@ -37,6 +37,10 @@ pub enum Cue {
     MilitaryTarget,
     /// the target or the dead are civilians
     CivilianTarget,
+    /// people rallied, demonstrated, held a sit-in
+    Protest,
+    /// an attack foiled or thwarted before it went off
+    Foiled,
 }
 
 /// A cue and the words that set it.
@@ -116,6 +120,8 @@ const RULES: &[Rule] = &[
     (&["قبض"], Cue::Arrest),
     (&["توقيف"], Cue::Arrest),
     (&["اوقفت"], Cue::Arrest),
+    (&["اعتقالات"], Cue::Arrest),
+    (&["حمله", "دهم"], Cue::Operation),
     (&["عمليه", "امنيه"], Cue::Operation),
     (&["عمليتين", "امنيتين"], Cue::Operation),
     (&["حمله", "امنيه"], Cue::Operation),
@@ -153,6 +159,19 @@ const RULES: &[Rule] = &[
     (&["مسجد"], Cue::CivilianTarget),
     (&["صهريج"], Cue::CivilianTarget),
     (&["سوق"], Cue::CivilianTarget),
+    (&["تظاهر"], Cue::Protest),
+    (&["تظاهروا"], Cue::Protest),
+    (&["تظاهره"], Cue::Protest),
+    (&["تظاهرات"], Cue::Protest),
+    (&["مظاهره"], Cue::Protest),
+    (&["مظاهرات"], Cue::Protest),
+    (&["احتجاج"], Cue::Protest),
+    (&["احتجاجات"], Cue::Protest),
+    (&["وقفه", "احتجاجيه"], Cue::Protest),
+    (&["اعتصام"], Cue::Protest),
+    (&["احبط"], Cue::Foiled),
+    (&["احبطت"], Cue::Foiled),
+    (&["احباط"], Cue::Foiled),
     // English (lower case)
     (&["suicide"], Cue::Suicide),
     (&["blew", "himself"], Cue::Suicide),
@@ -198,6 +217,14 @@ const RULES: &[Rule] = &[
     (&["detained"], Cue::Arrest),
     (&["captured"], Cue::Arrest),
     (&["apprehended"], Cue::Arrest),
+    (&["rallied"], Cue::Protest),
+    (&["rally"], Cue::Protest),
+    (&["protest*"], Cue::Protest),
+    (&["demonstrators"], Cue::Protest),
+    (&["demonstration*"], Cue::Protest),
+    (&["sit-in"], Cue::Protest),
+    (&["foil*"], Cue::Foiled),
+    (&["thwart*"], Cue::Foiled),
     (&["security", "operation"], Cue::Operation),
     (&["security", "campaign"], Cue::Operation),
     (&["raid"], Cue::Operation),
@@ -445,6 +472,29 @@ pub fn classify(cues: &[Cue], fatalities: u32) -> (&'static str, &'static str, &
     const ERV: &str = "Explosions/Remote violence";
     const VAC: &str = "Violence against civilians";
     let attack = has(Cue::Attack) || has(Cue::Kill);
+    // a bombing or attack foiled before it went off, nobody killed: ACLED codes the
+    // interception, not the attack
+    if has(Cue::Foiled) && fatalities == 0 && !has(Cue::Clash) {
+        return (SD, SD, "Disrupted weapons use");
+    }
+    // a rally with no violence in it; arrests at it are an intervention
+    let violent = [
+        Cue::Suicide,
+        Cue::Clash,
+        Cue::AirStrike,
+        Cue::Ied,
+        Cue::Shelling,
+        Cue::Explosion,
+        Cue::Abduction,
+    ];
+    if has(Cue::Protest) && !attack && !violent.iter().any(|&c| has(c)) {
+        let sub = if has(Cue::Arrest) || has(Cue::Operation) {
+            "Protest with intervention"
+        } else {
+            "Peaceful protest"
+        };
+        return ("Demonstrations", "Protests", sub);
+    }
     if has(Cue::Suicide) {
         return (PV, ERV, "Suicide bomb");
     }
@@ -518,6 +568,8 @@ pub struct ActorHit {
 }
 
 pub const ISLAMIC_STATE: &str = "Islamic State (Syria)";
+/// ACLED's actor for people demonstrating in Syria.
+pub const PROTESTERS: &str = "Protesters (Syria)";
 pub const CIVILIANS: &str = "Civilians (Syria)";
 
 const ACTORS: &[(&[&str], &str, bool)] = &[
@@ -626,6 +678,9 @@ pub fn roles(
             // the state force acts; a group named alone is the target
             (s(first_state), s(first_group))
         }
+        "Peaceful protest" | "Protest with intervention" => {
+            (Some(PROTESTERS.to_string()), s(first_state))
+        }
         "Armed clash" => {
             let a1 = first;
             let a2 = named.iter().map(|a| a.name).find(|n| Some(*n) != a1);
@@ -712,6 +767,14 @@ const SINGULARS: &[&str] = &[
     "رجل",
     "شاب",
     "مواطن",
+    "قيادي",
+    "قائد",
+    "ضابط",
+    "مقاتل",
+    "مسؤول",
+    "راعي",
+    "مزارع",
+    "سائق",
     "civilian",
     "man",
     "woman",

@@ -128,7 +128,11 @@ pub fn plan(
     catalog: &Catalog,
     input: &ArticleInput,
 ) -> Result<(Vec<Incident>, IngestAnswer), ExtractError> {
-    let extraction = extractor.extract(gazetteer, &input.text, input.published)?;
+    // an article without a publication date and without a year in its text is dated from the
+    // day it is read (the evidence's `reference_date` says so)
+    let today = chrono::Utc::now().date_naive();
+    let extraction =
+        extractor.extract_read_on(gazetteer, &input.text, input.published, Some(today))?;
     let id = article_id(&input.text);
     let source = match (&input.source, &input.title) {
         (Some(s), Some(t)) if !s.trim().is_empty() && !t.trim().is_empty() => {

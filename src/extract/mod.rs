@@ -97,6 +97,10 @@ pub struct Evidence {
     pub fatality_words: Option<String>,
     /// 0..1: how much of the incident was read directly (type words, place, date)
     pub confidence: f64,
+    /// the date that relative phrases ("yesterday", "on Tuesday", `مطلع الشهر الجاري`) and
+    /// dates without a year count from, and where it came from
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_date: Option<String>,
 }
 
 /// A proposed incident: the record (id, source and review set by the caller) and its evidence.
@@ -201,6 +205,65 @@ fn historical(toks: &[Tok], in_dates: &[bool], reference_year: Option<i32>) -> b
     old_year || last_year
 }
 
+/// A date phrase with a year anywhere in the article.
+fn any_year(sentences: &[Sentence]) -> bool {
+    sentences
+        .iter()
+        .any(|s| dates::find(&s.toks, None).iter().any(|m| m.year.is_some()))
+}
+
+/// How many sentences at the top of an article may carry its date.
+const ARTICLE_DATE_SENTENCES: usize = 3;
+
+/// The article's own date: a full date on a line of its own near the top (`الأربعاء ٢٠ أيار
+/// ٢٠٢٦`, `عنب بلدي – الخميس ١٢ آذار ٢٠٢٦`) or in a dateline (`BEIRUT, April 22 (Reuters) -`,
+/// `دمشق - الخميس ١٢ آذار ٢٠٢٦:`). A dateline without a year takes the year of a full date
+/// elsewhere in the article, else the one `read_on` implies.
+fn article_date(
+    text: &str,
+    sentences: &[Sentence],
+    read_on: Option<NaiveDate>,
+) -> Option<(NaiveDate, String)> {
+    let year_elsewhere = || {
+        sentences
+            .iter()
+            .flat_map(|s| dates::find(&s.toks, None))
+            .filter(|m| m.precision == 1 && !m.since)
+            .find_map(|m| m.year)
+    };
+    for s in sentences.iter().take(ARTICLE_DATE_SENTENCES) {
+        let toks = &s.toks;
+        let dash_after = |k: usize| match (toks.get(k), toks.get(k + 1)) {
+            (Some(a), Some(b)) => text
+                .get(a.end..b.start)
+                .is_some_and(|g| g.contains(['-', '–', '—'])),
+            _ => false,
+        };
+        let dateline = toks.first().is_some_and(places::is_dateline) || (0..3).any(dash_after);
+        for m in dates::find(toks, None) {
+            if m.precision != 1 || m.end_day.is_some() || m.since {
+                continue;
+            }
+            if !(s.heading || dateline && m.first < DATELINE_WORDS) {
+                continue;
+            }
+            let Some(year) = m
+                .year
+                .or_else(year_elsewhere)
+                .or_else(|| dates::infer_year(&m, None, read_on))
+            else {
+                continue;
+            };
+            let Some(date) = NaiveDate::from_ymd_opt(year, m.month, m.day) else {
+                continue;
+            };
+            let phrase = words_text(text, toks, m.first, m.last + 1);
+            return Some((date, format!("{date}, the article's date (\"{phrase}\")")));
+        }
+    }
+    None
+}
+
 fn words_text(text: &str, toks: &[Tok], first: usize, end: usize) -> String {
     match (toks.get(first), toks.get(end.saturating_sub(1))) {
         (Some(a), Some(b)) if a.start <= b.end => text.get(a.start..b.end).unwrap_or("").into(),
@@ -226,11 +289,27 @@ impl Extractor {
 
     /// Reads `text` (published on `published` when known, for dates without a year or
     /// relative ones) and proposes incidents. Any text up to `MAX_ARTICLE_BYTES` is accepted.
+    /// Without a publication date, the article's own date in its dateline or on a line of its
+    /// own at the top (`BEIRUT, April 22 (Reuters) -`, `عنب بلدي – الخميس ١٢ آذار ٢٠٢٦`) is the
+    /// reference date.
     pub fn extract(
         &self,
         gazetteer: &Gazetteer,
         text: &str,
         published: Option<NaiveDate>,
+    ) -> Result<Extraction, ExtractError> {
+        self.extract_read_on(gazetteer, text, published, None)
+    }
+
+    /// As `extract`, for an article read on `read_on`: when it has no publication date and no
+    /// date with a year anywhere, that day serves as its publication date (the evidence says
+    /// so); a dateline without a year takes the year from it.
+    pub fn extract_read_on(
+        &self,
+        gazetteer: &Gazetteer,
+        text: &str,
+        published: Option<NaiveDate>,
+        read_on: Option<NaiveDate>,
     ) -> Result<Extraction, ExtractError> {
         if text.len() > MAX_ARTICLE_BYTES {
             return Err(ExtractError::TooLarge(text.len()));
@@ -239,11 +318,31 @@ impl Extractor {
             return Err(ExtractError::Empty);
         }
         let sentences = text::sentences(text);
+        let reference = match published {
+            Some(p) => Some((p, format!("{p}, the publication date"))),
+            None => article_date(text, &sentences, read_on).or_else(|| {
+                read_on
+                    .filter(|_| !any_year(&sentences))
+                    .map(|d| {
+                        (
+                            d,
+                            format!(
+                                "{d}, the day the article was read (no publication date and no year in the text)"
+                            ),
+                        )
+                    })
+            }),
+        };
+        let (published, reference_note) = match reference {
+            Some((d, note)) => (Some(d), Some(note)),
+            None => (None, None),
+        };
         let mut run = Run {
             ex: self,
             gazetteer,
             text,
             published,
+            reference_note,
             context_year: None,
             last_city: None,
             islamic_state_named: false,
@@ -269,7 +368,9 @@ struct Run<'a> {
     ex: &'a Extractor,
     gazetteer: &'a Gazetteer,
     text: &'a str,
+    /// the reference date: the publication date, else the article's dateline date
     published: Option<NaiveDate>,
+    reference_note: Option<String>,
     context_year: Option<i32>,
     /// the city named last in the paragraph, for "the city"
     last_city: Option<(usize, String)>,
@@ -368,9 +469,18 @@ impl Run<'_> {
             self.last_city = None;
         }
         let mut located = Vec::new();
-        for p in places::phrases(&self.ex.names, self.gazetteer, toks) {
+        let phrases = places::phrases(&self.ex.names, self.gazetteer, toks);
+        // "وفي ريف دير الزور الشمالي، … قرب بلدة الصور": the topic place opening the sentence
+        // before a comma is the context of the places after it that name none of their own
+        let topic = phrases.first().filter(|p| {
+            p.first <= 2 && (p.end - 1..(p.end + 2).min(toks.len())).any(|k| toks[k].comma_after)
+        });
+        let topic_text = topic.and_then(|p| places::head_text(text, toks, p));
+        for (k, p) in phrases.into_iter().enumerate() {
             let context = if p.the_city {
                 self.last_city.as_ref().map(|(_, c)| c.clone())
+            } else if k > 0 && p.names.len() == 1 {
+                topic_text.map(str::to_string)
             } else {
                 None
             };
@@ -443,16 +553,33 @@ impl Run<'_> {
                 k += 1;
             }
         }
-        // "In Idlib, a landmine exploded in Kafr Nabl": the topic place before a comma is
-        // context when another place of the sentence lies in its governorate
+        // a governorate or city named as the context of a more precise place (`بلدة طفس بريف
+        // درعا الغربي`, "Jableh, south of Latakia", "Dhiban in rural Deir al-Zor") is not an
+        // incident of its own anywhere in the sentence
         let all = located.clone();
         located.retain(|l| {
-            let topic = l.first <= 2 && toks.get(l.end - 1).is_some_and(|t| t.comma_after);
-            !(topic
-                && all
+            l.the_city
+                || !all
                     .iter()
-                    .any(|o| o.first > l.first && o.region_id == l.region_id))
+                    .any(|o| o.place_id != l.place_id && o.context_ids.contains(&l.place_id))
         });
+        // "In Idlib, a landmine exploded in Kafr Nabl", "وفي درعا جنوبي سوريا، …": the topic
+        // place before a comma is context when another place of the sentence lies in its
+        // governorate, and so is every other mention of it in the sentence
+        let all = located.clone();
+        let topics: Vec<String> = all
+            .iter()
+            .filter(|l| {
+                let comma = (l.end - 1..(l.end + 2).min(toks.len())).any(|k| toks[k].comma_after);
+                l.first <= 2
+                    && comma
+                    && all.iter().any(|o| {
+                        o.first > l.first && o.region_id == l.region_id && o.place_id != l.place_id
+                    })
+            })
+            .map(|l| l.place_id.clone())
+            .collect();
+        located.retain(|l| !topics.contains(&l.place_id));
         let mut seen = Vec::new();
         located.retain(|l| {
             let new = !seen.contains(&l.place_id);
@@ -647,7 +774,7 @@ impl Run<'_> {
             if proposals.len() >= MAX_PROPOSALS {
                 break;
             }
-            let p = build(&d, loc, date, sentence_text);
+            let p = build(&d, loc, date, sentence_text, self.reference_note.as_deref());
             // the same place, day and type twice in one article is one incident
             if let Some(prev) = proposals.iter_mut().find(|q| {
                 q.incident.place_id == p.incident.place_id
@@ -708,7 +835,13 @@ fn merge(d: &mut Draft, other: &Draft) {
     };
 }
 
-fn build(d: &Draft, loc: Located, date: DateInfo, sentence: String) -> Proposal {
+fn build(
+    d: &Draft,
+    loc: Located,
+    date: DateInfo,
+    sentence: String,
+    reference: Option<&str>,
+) -> Proposal {
     let fatalities = d.fatal.as_ref().map(|f| f.0).unwrap_or(0);
     // a killing or attack where a state force and an armed group are both named is fighting
     // between them, not violence against civilians
@@ -738,7 +871,13 @@ fn build(d: &Draft, loc: Located, date: DateInfo, sentence: String) -> Proposal 
     let confidence = (confidence * 100.0).round() / 100.0;
     let location_ar = loc.name_ar.clone().unwrap_or_else(|| loc.name.clone());
     let date_text = match (&date.end, date.phrase.is_empty()) {
-        (_, true) => format!("{} (publication date)", date.first),
+        (_, true) => format!(
+            "{} ({})",
+            date.first,
+            reference
+                .and_then(|r| r.split(", ").nth(1))
+                .unwrap_or("publication date")
+        ),
         (Some(e), false) => format!("{}–{} from \"{}\"", date.first, e, date.phrase),
         (None, false) => format!("{} from \"{}\"", date.first, date.phrase),
     };
@@ -791,6 +930,7 @@ fn build(d: &Draft, loc: Located, date: DateInfo, sentence: String) -> Proposal 
         type_words: d.type_words.clone(),
         fatality_words: d.fatal.as_ref().map(|f| f.1.clone()),
         confidence,
+        reference_date: reference.map(str::to_string),
     };
     Proposal { incident, evidence }
 }

@@ -242,6 +242,19 @@ struct NameHit {
     clitic: bool,
 }
 
+/// Whether the letters glued before `stem` in `word` can introduce a place: a preposition
+/// `ب` or conjunction `و` (`بحمص`, `وادلب`), or an article (`للرقة`, `فالرقة`). A lone `ف`,
+/// `ل` or `ك` before a word without its article makes another word: `فرقه` "his teams" is not
+/// `الرقة`, `لبنان` is not Banān.
+fn place_clitic(word: &str, stem: &str) -> bool {
+    match word.strip_suffix(stem) {
+        Some(prefix) => {
+            prefix.contains(['ب', 'و']) || prefix.ends_with("ال") || prefix.ends_with("لل")
+        }
+        None => true,
+    }
+}
+
 fn name_at(table: &NameTable, toks: &[Tok], i: usize) -> Option<NameHit> {
     let t = &toks[i];
     match t.script {
@@ -263,6 +276,9 @@ fn name_at(table: &NameTable, toks: &[Tok], i: usize) -> Option<NameHit> {
                     rest.push_str(strip_arabic_article(&w.norm).0);
                 }
                 for (si, s) in t.stems.iter().enumerate() {
+                    if si > 0 && !place_clitic(&t.norm, s) {
+                        continue;
+                    }
                     let key = format!("{}{rest}", strip_arabic_article(s).0);
                     if let Some(places) = table.arabic.get(&key) {
                         let bare = strip_arabic_article(&t.norm).0;
