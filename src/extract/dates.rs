@@ -492,7 +492,7 @@ fn relative_at(toks: &[Tok], i: usize, published: NaiveDate) -> Option<(DateMent
     if t.norm == "today"
         || t.norm == "اليوم"
             && !next.is_some_and(|n| n.is("تالي") || n.is("التالي"))
-            && !prev.is_some_and(|p| p.is("حتى") || p.is("منذ") || p.norm == "في")
+            && !prev.is_some_and(|p| p.is("حتي") || p.is("منذ") || p.norm == "في")
     {
         return rel(published, None, 1, 1);
     }
@@ -552,7 +552,17 @@ fn relative_at(toks: &[Tok], i: usize, published: NaiveDate) -> Option<(DateMent
 }
 
 /// Words for a part of the day before a weekday (`مساء الثلاثاء`, `فجر الجمعة`).
-const PART_OF_DAY: &[&str] = &["صباح", "مساء", "ظهر", "فجر", "ليل", "ليله", "عصر", "ظهيره"];
+const PART_OF_DAY: &[&str] = &[
+    "صباح",
+    "مسا",
+    "مساء",
+    "ظهر",
+    "فجر",
+    "ليل",
+    "ليله",
+    "عصر",
+    "ظهيره",
+];
 
 fn weekday(t: &Tok) -> Option<Weekday> {
     t.stems
@@ -635,6 +645,31 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn relative_to_the_reference_date() {
+        // the reference is Wednesday 10 December 2025
+        for (text, first, precision) in [
+            ("مساء أمس الثلاثاء", "2025-12-09", 1),
+            ("صباح اليوم", "2025-12-10", 1),
+            ("مساء الإثنين", "2025-12-08", 1),
+            ("الأربعاء الماضي", "2025-12-03", 1),
+            ("last Wednesday", "2025-12-03", 1),
+            ("late on Tuesday", "2025-12-09", 1),
+            ("مطلع الشهر الجاري", "2025-12-01", 2),
+            ("منتصف الشهر الجاري", "2025-12-10", 2),
+            ("أواخر الشهر الماضي", "2025-11-24", 2),
+            ("early this month", "2025-12-01", 2),
+            ("in mid-last month", "2025-11-15", 2),
+        ] {
+            assert_eq!(one(text), (d(first), None, precision), "{text}");
+        }
+        // "the next day" and "until today" are not today
+        for text in ["في اليوم التالي", "حتى اليوم"] {
+            let toks = words(text, 0, text.len());
+            assert!(find(&toks, NaiveDate::from_ymd_opt(2025, 12, 10)).is_empty());
+        }
     }
 
     #[test]

@@ -264,6 +264,12 @@ fn article_date(
     None
 }
 
+/// A comma right after the word before `end` or within two words after it ("وفي درعا جنوبي
+/// سوريا،").
+fn comma_soon(toks: &[Tok], end: usize) -> bool {
+    (end.saturating_sub(1)..(end + 2).min(toks.len())).any(|k| toks[k].comma_after)
+}
+
 fn words_text(text: &str, toks: &[Tok], first: usize, end: usize) -> String {
     match (toks.get(first), toks.get(end.saturating_sub(1))) {
         (Some(a), Some(b)) if a.start <= b.end => text.get(a.start..b.end).unwrap_or("").into(),
@@ -472,9 +478,9 @@ impl Run<'_> {
         let phrases = places::phrases(&self.ex.names, self.gazetteer, toks);
         // "وفي ريف دير الزور الشمالي، … قرب بلدة الصور": the topic place opening the sentence
         // before a comma is the context of the places after it that name none of their own
-        let topic = phrases.first().filter(|p| {
-            p.first <= 2 && (p.end - 1..(p.end + 2).min(toks.len())).any(|k| toks[k].comma_after)
-        });
+        let topic = phrases
+            .first()
+            .filter(|p| p.first <= 2 && comma_soon(toks, p.end));
         let topic_text = topic.and_then(|p| places::head_text(text, toks, p));
         for (k, p) in phrases.into_iter().enumerate() {
             let context = if p.the_city {
@@ -570,9 +576,8 @@ impl Run<'_> {
         let topics: Vec<String> = all
             .iter()
             .filter(|l| {
-                let comma = (l.end - 1..(l.end + 2).min(toks.len())).any(|k| toks[k].comma_after);
                 l.first <= 2
-                    && comma
+                    && comma_soon(toks, l.end)
                     && all.iter().any(|o| {
                         o.first > l.first && o.region_id == l.region_id && o.place_id != l.place_id
                     })
@@ -875,8 +880,8 @@ fn build(
             "{} ({})",
             date.first,
             reference
-                .and_then(|r| r.split(", ").nth(1))
-                .unwrap_or("publication date")
+                .and_then(|r| r.split_once(", "))
+                .map_or("publication date", |(_, what)| what)
         ),
         (Some(e), false) => format!("{}–{} from \"{}\"", date.first, e, date.phrase),
         (None, false) => format!("{} from \"{}\"", date.first, date.phrase),
