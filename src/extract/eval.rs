@@ -311,3 +311,21 @@ pub fn table(reports: &[Report]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLD: &str = "[source]\nname = \"x\"\nfile = \"x.txt\"\npublished = \"2026-03-12\"\n\n[[incident]]\nid = \"X-1\"\n";
+
+    #[test]
+    fn the_publication_date_of_a_gold_file_is_read_and_taken_out() {
+        let (published, rest) = split_published(GOLD).expect("parses");
+        assert_eq!(published, NaiveDate::from_ymd_opt(2026, 3, 12));
+        assert!(!rest.contains("published") && rest.contains("X-1"));
+        let without = GOLD.replace("published = \"2026-03-12\"\n", "");
+        assert_eq!(split_published(&without).expect("parses").0, None);
+        let bad = GOLD.replace("2026-03-12", "12 March");
+        assert!(split_published(&bad).unwrap_err().contains("published"));
+    }
+}
