@@ -18,6 +18,13 @@ fn ogrinfo(path: &std::path::Path) -> String {
         "ogrinfo failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // GDAL warns about anything non-conformant it reads (e.g. a timestamp in the wrong form)
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("Warning"),
+        "ogrinfo warns on {}: {stderr}",
+        path.display()
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -548,6 +555,9 @@ fn every_export_format_opens_in_gdal_with_the_same_features() {
             summary.contains(&format!("Layer name: {layer}\n")),
             "{format}: {summary}"
         );
+        // every table read in full, the GeoPackage's style table too, without a warning
+        let (_, warnings) = gdal("ogrinfo", &["-ro", "-al", "-q", path.as_str()]);
+        assert!(!warnings.contains("Warning"), "{format}: {warnings}");
         let (all, _) = gdal("ogrinfo", &[args.as_slice(), &["-q"]].concat());
         let id = if format == "csv" {
             "event_id_cnty"

@@ -198,7 +198,7 @@ fn write_style(tx: &rusqlite::Transaction<'_>, layer: &str) -> Result<(), Export
             f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256),
             f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
             useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
-            update_time DATETIME DEFAULT CURRENT_TIMESTAMP
+            update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
         );
         INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
         VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles');",

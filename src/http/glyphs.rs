@@ -79,7 +79,7 @@ fn parse_range(range: &str) -> Result<(u32, u32), ApiError> {
         .ok_or_else(bad)?;
     let start: u32 = start.parse().map_err(|_| bad())?;
     let end: u32 = end.parse().map_err(|_| bad())?;
-    if start % RANGE != 0 || end != start + RANGE - 1 || end > 0xFFFF {
+    if !start.is_multiple_of(RANGE) || end != start + RANGE - 1 || end > 0xFFFF {
         return Err(bad());
     }
     Ok((start, end))
