@@ -370,23 +370,31 @@ fn oapif_small_pages_lose_and_repeat_nothing() {
     assert_eq!(pages, 16, "followed the next links: {log}");
 }
 
-#[test]
-fn oapif_where_on_dates_and_properties_is_answered_by_the_server() {
-    let server = Server::start(&test_incidents(200));
-    let ogc = server.ogc();
-
-    let (out, log) = gdal(
+/// `ogrinfo -where CLAUSE` on the OAPIF incidents layer: its rows and GDAL's debug log.
+fn where_on_incidents(ogc: &str, clause: &str) -> (String, String) {
+    gdal(
         "ogrinfo",
         &[
             "-ro",
             "-q",
             "--debug",
             "on",
-            &ogc,
+            ogc,
             "incidents",
             "-where",
-            "event_date >= '2025-11-24' AND event_date <= '2025-11-30'",
+            clause,
         ],
+    )
+}
+
+#[test]
+fn oapif_where_on_dates_and_properties_is_answered_by_the_server() {
+    let server = Server::start(&test_incidents(200));
+    let ogc = server.ogc();
+
+    let (out, log) = where_on_incidents(
+        &ogc,
+        "event_date >= '2025-11-24' AND event_date <= '2025-11-30'",
     );
     assert!(log.contains("datetime=2025-11-24T%2F2025-11-30T"), "{log}");
     let got = rows(&out);
@@ -424,19 +432,7 @@ fn oapif_where_on_dates_and_properties_is_answered_by_the_server() {
             "event_type=Protests&admin1=Aleppo",
         ),
     ] {
-        let (out, log) = gdal(
-            "ogrinfo",
-            &[
-                "-ro",
-                "-q",
-                "--debug",
-                "on",
-                &ogc,
-                "incidents",
-                "-where",
-                clause,
-            ],
-        );
+        let (out, log) = where_on_incidents(&ogc, clause);
         assert!(log.contains(pushed), "{clause}: {log}");
         assert!(!log.contains("evaluated on client side"), "{clause}: {log}");
         let want = server.api_ids(query);

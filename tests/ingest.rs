@@ -9,9 +9,7 @@ use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
 use common::{get, state_with, Reply};
-use http_body_util::BodyExt;
 use incident_map::app;
-use tower::ServiceExt;
 
 const TOKEN: &str = "s3cret-token";
 const SEED_ARTICLE: &str = include_str!("../seeds/000_256fd19c77ba421f.txt");
@@ -37,26 +35,12 @@ async fn send(
     if let Some(ct) = content_type {
         req = req.header("content-type", ct);
     }
-    let response = app
-        .clone()
-        .oneshot(req.body(Body::from(body)).expect("request"))
-        .await
-        .expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-        uri: format!("{method} {uri}"),
-    }
+    common::send(
+        app,
+        req.body(Body::from(body)).expect("request"),
+        format!("{method} {uri}"),
+    )
+    .await
 }
 
 async fn post_text(app: &Router, token: Option<&str>, text: &str) -> Reply {

@@ -480,7 +480,6 @@ async fn next_links_stay_valid_when_incidents_arrive_between_pages() {
 async fn paging_survives_writes_through_the_api() {
     use axum::body::Body;
     use axum::http::Request;
-    use tower::ServiceExt;
 
     let app =
         incident_map::app(state_with(&synthetic::incidents(30, 8)).with_token(Some("t".into())));
@@ -491,13 +490,14 @@ async fn paging_survives_writes_through_the_api() {
     let mut seen = ids(&first);
     let mut next = href(&first, "next");
     let write = |method: &str, uri: &str, body: &str| {
-        Request::builder()
+        let request = Request::builder()
             .method(method)
             .uri(uri)
             .header("authorization", "Bearer t")
             .header("content-type", "text/plain")
             .body(Body::from(body.to_string()))
-            .expect("request")
+            .expect("request");
+        common::send(&app, request, format!("{method} {uri}"))
     };
     // one not yet seen goes away
     let gone = before
@@ -505,12 +505,9 @@ async fn paging_survives_writes_through_the_api() {
         .find(|id| !seen.contains(id))
         .expect("an unseen incident")
         .clone();
-    let r = app
-        .clone()
-        .oneshot(write("DELETE", &format!("/api/incidents/{gone}"), ""))
+    write("DELETE", &format!("/api/incidents/{gone}"), "")
         .await
-        .expect("response");
-    assert_eq!(r.status(), 204);
+        .expect_status(204);
     let mut pages = 0;
     while let Some(uri) = next {
         // an article between every two pages, dated among the incidents already there
@@ -519,12 +516,8 @@ async fn paging_survives_writes_through_the_api() {
             pages % 27 + 1,
             pages % 5 + 2
         );
-        let r = app
-            .clone()
-            .oneshot(write("POST", "/api/articles", &article))
-            .await
-            .expect("response");
-        assert!(r.status().is_success(), "{}", r.status());
+        let r = write("POST", "/api/articles", &article).await;
+        assert!(r.status.is_success(), "{}", r.status);
         let (_, page) = json(&app, &uri).await;
         seen.extend(ids(&page));
         next = href(&page, "next");

@@ -70,11 +70,17 @@ impl Reply {
 }
 
 pub async fn get(app: &Router, uri: &str) -> Reply {
-    let response = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("infallible");
+    send(
+        app,
+        Request::get(uri).body(Body::empty()).expect("request"),
+        uri.to_string(),
+    )
+    .await
+}
+
+/// Any request through the app, its answer collected; `label` names it in failure messages.
+pub async fn send(app: &Router, request: Request<Body>, label: String) -> Reply {
+    let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
     let body = response
@@ -88,7 +94,7 @@ pub async fn get(app: &Router, uri: &str) -> Reply {
         status,
         headers,
         body,
-        uri: uri.to_string(),
+        uri: label,
     }
 }
 

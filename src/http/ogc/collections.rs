@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
-use super::{json_response, link, only, take_format, Base, CRS84, JSON, SCHEMA_JSON};
+use super::{format_only, json_response, link, Base, CRS84, JSON, SCHEMA_JSON};
 use crate::export::fields::{Kind, FIELDS};
 use crate::http::params::Params;
 use crate::http::{ApiError, AppState, GEOJSON};
@@ -144,10 +144,9 @@ pub fn describe(c: Collection, state: &AppState, base: &Base) -> Value {
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    mut params: Params,
+    params: Params,
 ) -> Result<Response, ApiError> {
-    take_format(&mut params)?;
-    only(&params, &["f"])?;
+    format_only(params)?;
     let base = Base::from_headers(&headers)?;
     let collections: Vec<Value> = Collection::ALL
         .iter()
@@ -166,11 +165,10 @@ pub async fn one(
     State(state): State<AppState>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    mut params: Params,
+    params: Params,
 ) -> Result<Response, ApiError> {
     let c = Collection::from_path(path)?;
-    take_format(&mut params)?;
-    only(&params, &["f"])?;
+    format_only(params)?;
     let base = Base::from_headers(&headers)?;
     Ok(json_response(JSON, &describe(c, &state, &base)))
 }
@@ -249,11 +247,10 @@ pub fn schema_document(c: Collection, base: &Base) -> Value {
 pub async fn schema(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    mut params: Params,
+    params: Params,
 ) -> Result<Response, ApiError> {
     let c = Collection::from_path(path)?;
-    take_format(&mut params)?;
-    only(&params, &["f"])?;
+    format_only(params)?;
     let base = Base::from_headers(&headers)?;
     Ok(json_response(SCHEMA_JSON, &schema_document(c, &base)))
 }

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::collections::Collection;
 use super::cursor::{self, Cursor};
-use super::{link, only, take_format, Base, DEFAULT_LIMIT, JSON, MAX_LIMIT};
+use super::{format_only, link, only, take_format, Base, DEFAULT_LIMIT, JSON, MAX_LIMIT};
 use crate::export::Format;
 use crate::gazetteer::{Gazetteer, Place, Region};
 use crate::http::params::Params;
@@ -327,13 +327,12 @@ pub async fn item(
     State(state): State<AppState>,
     headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
-    mut params: Params,
+    params: Params,
 ) -> Result<Response, ApiError> {
     let Path((collection, id)) =
         path.map_err(|e| ApiError::bad_request("invalid path", e.body_text()))?;
     let c = Collection::parse(&collection)?;
-    take_format(&mut params)?;
-    only(&params, &["f"])?;
+    format_only(params)?;
     let base = Base::from_headers(&headers)?;
     let gz = state.gazetteer();
     let not_found = || ApiError::NotFound(format!("no feature {id:?} in {}", c.id()));

@@ -4,15 +4,12 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::json;
 
-use super::{
-    json_response, link, only, openapi, take_format, Base, CONFORMANCE, JSON, OPENAPI_JSON,
-};
+use super::{format_only, json_response, link, openapi, Base, CONFORMANCE, JSON, OPENAPI_JSON};
 use crate::http::params::Params;
 use crate::http::ApiError;
 
-pub async fn landing(headers: HeaderMap, mut params: Params) -> Result<Response, ApiError> {
-    take_format(&mut params)?;
-    only(&params, &["f"])?;
+pub async fn landing(headers: HeaderMap, params: Params) -> Result<Response, ApiError> {
+    format_only(params)?;
     let base = Base::from_headers(&headers)?;
     Ok(json_response(
         JSON,
@@ -29,9 +26,8 @@ pub async fn landing(headers: HeaderMap, mut params: Params) -> Result<Response,
     ))
 }
 
-pub async fn conformance(headers: HeaderMap, mut params: Params) -> Result<Response, ApiError> {
-    take_format(&mut params)?;
-    only(&params, &["f"])?;
+pub async fn conformance(headers: HeaderMap, params: Params) -> Result<Response, ApiError> {
+    format_only(params)?;
     let base = Base::from_headers(&headers)?;
     Ok(json_response(
         JSON,
@@ -42,9 +38,8 @@ pub async fn conformance(headers: HeaderMap, mut params: Params) -> Result<Respo
     ))
 }
 
-pub async fn api(headers: HeaderMap, mut params: Params) -> Result<Response, ApiError> {
-    take_format(&mut params)?;
-    only(&params, &["f"])?;
+pub async fn api(headers: HeaderMap, params: Params) -> Result<Response, ApiError> {
+    format_only(params)?;
     let base = Base::from_headers(&headers)?;
     Ok(json_response(OPENAPI_JSON, &openapi::document(&base)))
 }

@@ -130,6 +130,12 @@ pub fn take_format(params: &mut Params) -> Result<(), ApiError> {
     }
 }
 
+/// For documents that take no parameter but `f`: checks `f` and rejects anything else.
+pub fn format_only(mut params: Params) -> Result<(), ApiError> {
+    take_format(&mut params)?;
+    only(&params, &["f"])
+}
+
 /// Rejects any query parameter outside `allowed` (a typo must not silently widen a query).
 pub fn only(params: &Params, allowed: &[&str]) -> Result<(), ApiError> {
     match params
