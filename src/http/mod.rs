@@ -6,6 +6,7 @@
 pub mod articles;
 pub mod auth;
 pub mod error;
+pub mod etag;
 pub mod export;
 pub mod geocode;
 pub mod glyphs;
@@ -44,6 +45,10 @@ pub fn app(state: AppState) -> Router {
         .merge(places::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            etag::layer,
+        ))
         .with_state(state)
         // gzip or brotli when the client asks (Accept-Encoding); level 4 of both keeps a large
         // export cheap to compress while the page's scripts still shrink about fourfold
