@@ -33,7 +33,7 @@ use std::path::Path;
 pub use record::{parse_date, PLACE_MATCH_KM};
 
 use crate::gazetteer::Gazetteer;
-use crate::incidents::Incident;
+use crate::incidents::{Incident, Store, StoreError};
 
 /// The input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +182,76 @@ pub fn read_all(
         }
     }
     (incidents, errors)
+}
+
+/// What storing the rows of one input did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// rows read (valid and invalid; a fatal error is not a row)
+    pub read: u64,
+    /// new ids stored
+    pub inserted: u64,
+    /// ids that were stored already (or came twice), replaced
+    pub updated: u64,
+    /// rows refused
+    pub invalid: u64,
+}
+
+impl std::ops::AddAssign for Summary {
+    fn add_assign(&mut self, o: Summary) {
+        self.read += o.read;
+        self.inserted += o.inserted;
+        self.updated += o.updated;
+        self.invalid += o.invalid;
+    }
+}
+
+/// Upserts the valid rows into `store` by id, `batch` rows per transaction (each batch is
+/// stored whole or not at all); every row error goes to `on_error` (a fatal one last). Rows
+/// read before a fatal error are stored.
+pub fn store_rows(
+    rows: impl Iterator<Item = Result<Incident, RowError>>,
+    store: &mut Store,
+    batch: usize,
+    mut on_error: impl FnMut(&RowError),
+) -> Result<Summary, StoreError> {
+    let batch = batch.max(1);
+    let mut summary = Summary::default();
+    let mut pending = Vec::with_capacity(batch.min(1 << 16));
+    let mut stored = store.count()?;
+    let mut flush = |pending: &mut Vec<Incident>, summary: &mut Summary| {
+        if pending.is_empty() {
+            return Ok::<(), StoreError>(());
+        }
+        store.upsert(pending, &[])?;
+        let now = store.count()?;
+        let inserted = now.saturating_sub(stored);
+        summary.inserted += inserted;
+        summary.updated += pending.len() as u64 - inserted.min(pending.len() as u64);
+        stored = now;
+        pending.clear();
+        Ok(())
+    };
+    for row in rows {
+        match row {
+            Ok(incident) => {
+                summary.read += 1;
+                pending.push(incident);
+                if pending.len() >= batch {
+                    flush(&mut pending, &mut summary)?;
+                }
+            }
+            Err(e) => {
+                if !e.fatal {
+                    summary.read += 1;
+                    summary.invalid += 1;
+                }
+                on_error(&e);
+            }
+        }
+    }
+    flush(&mut pending, &mut summary)?;
+    Ok(summary)
 }
 
 #[cfg(test)]
