@@ -11,6 +11,7 @@ pub mod export;
 pub mod geocode;
 pub mod glyphs;
 pub mod health;
+pub mod import;
 pub mod incidents;
 pub mod ogc;
 pub mod params;
@@ -40,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ogc::router())
         .merge(health::router())
         .merge(articles::router())
+        .merge(import::router())
         .merge(web::router())
         .merge(glyphs::router())
         .merge(places::router())
