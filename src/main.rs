@@ -45,6 +45,12 @@ enum Command {
     Ingest(IngestArgs),
     /// Compare extraction with hand-curated gold files and print the table.
     Eval(EvalArgs),
+    /// Copy the data directory's database to FILE, also while the service runs (a consistent
+    /// snapshot of the last acknowledged write), and print how many incidents it holds.
+    Backup(BackupArgs),
+    /// Replace the data directory's database with a backup, after checking it; the service
+    /// must be stopped.
+    Restore(RestoreArgs),
 }
 
 #[derive(Args)]
@@ -140,6 +146,28 @@ struct EvalArgs {
     gold: Vec<PathBuf>,
 }
 
+#[derive(Args)]
+struct BackupArgs {
+    /// The backup file to write (a single SQLite file).
+    file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// A file written by `incident-map backup`.
+    file: PathBuf,
+    /// Replace the data directory's database if it has one.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -155,6 +183,8 @@ fn main() -> ExitCode {
         Command::Export(a) => export(a),
         Command::Ingest(a) => ingest(a),
         Command::Eval(a) => eval(a),
+        Command::Backup(a) => backup(a),
+        Command::Restore(a) => restore(a),
     };
     match result {
         Ok(code) => code,
@@ -378,6 +408,30 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         "extraction of {} articles took {:.1?}",
         cases.len(),
         started.elapsed()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
+    let s = incident_map::incidents::backup::backup(&args.data.data, &args.file, args.force)?;
+    println!(
+        "backed up {} incidents ({} articles, {} bytes) to {}",
+        s.incidents,
+        s.articles,
+        s.bytes,
+        args.file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
+    let s = incident_map::incidents::backup::restore(&args.file, &args.data.data, args.force)?;
+    println!(
+        "restored {} incidents ({} articles) from {} into {}",
+        s.incidents,
+        s.articles,
+        args.file.display(),
+        args.data.data.display()
     );
     Ok(ExitCode::SUCCESS)
 }
