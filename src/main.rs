@@ -71,6 +71,39 @@ struct ServeArgs {
     /// without one, writes are refused.
     #[arg(long, env = "INCIDENT_MAP_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Refuse every write with 403, even with a valid token (the variable takes true/false,
+    /// 1/0, yes/no, on/off).
+    #[arg(long, env = "INCIDENT_MAP_READ_ONLY",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    read_only: bool,
+    /// Let pages of this origin (scheme://host[:port]) call the API, writes included (CORS);
+    /// repeat it for more, or give `*` alone to let any origin read (GET, HEAD) but not write.
+    /// Without it no CORS header is sent.
+    #[arg(long, env = "INCIDENT_MAP_CORS_ORIGIN", value_delimiter = ',')]
+    cors_origin: Vec<String>,
+    /// Largest request body a route accepts unless it sets its own (bytes; K, M, G are
+    /// binary units). POST /api/articles keeps its own: 1 MB of text, 6 MB as JSON.
+    #[arg(long, env = "INCIDENT_MAP_MAX_BODY", default_value = "2M",
+          value_parser = incident_map::http::limits::parse_size)]
+    max_body: usize,
+    /// Longest wait for a response to begin (e.g. 30s, 500ms, 2m); a download that has begun
+    /// is not cut.
+    #[arg(long, env = "INCIDENT_MAP_REQUEST_TIMEOUT", default_value = "30s",
+          value_parser = incident_map::http::limits::parse_duration)]
+    request_timeout: std::time::Duration,
+    /// Exports sent at once; one more is answered 503 with Retry-After.
+    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_EXPORTS", default_value = "4",
+          value_parser = incident_map::http::limits::parse_count)]
+    max_concurrent_exports: usize,
+    /// Writes handled at once; one more is answered 503 with Retry-After.
+    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_WRITES", default_value = "4",
+          value_parser = incident_map::http::limits::parse_count)]
+    max_concurrent_writes: usize,
+    /// Most incidents in one export (GET /api/export); more is a 400 asking for a narrower
+    /// filter.
+    #[arg(long, env = "INCIDENT_MAP_MAX_EXPORT", default_value = "100000",
+          value_parser = incident_map::http::limits::parse_count)]
+    max_export: usize,
 }
 
 #[derive(Args)]
@@ -196,10 +229,24 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let options = incident_map::http::Options {
+        limits: incident_map::http::Limits {
+            max_body: args.max_body,
+            request_timeout: args.request_timeout,
+            max_concurrent_exports: args.max_concurrent_exports,
+            max_concurrent_writes: args.max_concurrent_writes,
+            max_export: args.max_export,
+        },
+        read_only: args.read_only,
+        cors: incident_map::http::Cors::from_origins(&args.cors_origin)
+            .map_err(|e| anyhow::anyhow!("--cors-origin: {e}"))?,
+    };
     let state = AppState::open(&args.data.data)
         .with_context(|| format!("opening data directory {}", args.data.data.display()))?
         .with_token(args.token);
-    let writes = if state.writes_enabled() {
+    let writes = if options.read_only {
+        "disabled (--read-only)"
+    } else if state.writes_enabled() {
         "enabled (bearer token set)"
     } else {
         "disabled (no token)"
@@ -210,11 +257,22 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("binding {}", args.addr))?;
         let addr = listener.local_addr()?;
+        let l = &options.limits;
+        eprintln!(
+            "incident-map: limits: body {} bytes, request timeout {:?}, {} exports and {} \
+             writes at once, {} incidents per export; CORS {:?}",
+            l.max_body,
+            l.request_timeout,
+            l.max_concurrent_exports,
+            l.max_concurrent_writes,
+            l.max_export,
+            options.cors
+        );
         eprintln!(
             "incident-map: {} incidents, writes {writes}, listening on http://{addr}/",
             state.catalog().len()
         );
-        axum::serve(listener, incident_map::app(state))
+        axum::serve(listener, incident_map::http::app_with(state, &options))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")?;

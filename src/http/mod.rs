@@ -11,10 +11,12 @@ pub mod geocode;
 pub mod glyphs;
 pub mod health;
 pub mod incidents;
+pub mod limits;
 pub mod ogc;
 pub mod params;
 pub mod places;
 pub mod regions;
+pub mod security;
 pub mod state;
 pub mod web;
 
@@ -24,14 +26,31 @@ use axum::Router;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 pub use error::ApiError;
+pub use limits::Limits;
+pub use security::Cors;
 pub use state::{AppState, StateError, WriteError};
 
 /// Media type of GeoJSON responses (RFC 7946).
 pub const GEOJSON: &str = "application/geo+json";
 
-/// The whole application; tests call it without a socket (`app(state).oneshot(request)`).
+/// How the service is run: its limits, read-only mode and CORS (the `serve` flags).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub limits: Limits,
+    /// refuse every write, whatever the token
+    pub read_only: bool,
+    pub cors: Cors,
+}
+
+/// The whole application with the default [`Options`]; tests call it without a socket
+/// (`app(state).oneshot(request)`).
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    app_with(state, &Options::default())
+}
+
+/// The whole application, run with `options`.
+pub fn app_with(state: AppState, options: &Options) -> Router {
+    let routes = Router::new()
         .merge(incidents::router())
         .merge(regions::router())
         .merge(geocode::router())
@@ -44,10 +63,30 @@ pub fn app(state: AppState) -> Router {
         .merge(places::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .with_state(state)
+        .with_state(state);
+    harden(routes, options)
+}
+
+/// The layers around the routes, innermost first: the limits (body, time-out, concurrency),
+/// read-only mode, JSON for every error, compression, CORS, and the security headers outermost
+/// so every response has them. Public so that tests can wrap a router of their own.
+pub fn harden(routes: Router, options: &Options) -> Router {
+    let mut router = limits::apply(routes, &options.limits);
+    if options.read_only {
+        router = router.layer(axum::middleware::from_fn(security::read_only));
+    }
+    router = router
+        .layer(axum::middleware::from_fn_with_state(
+            options.limits.max_body,
+            error::json_errors,
+        ))
         // gzip or brotli when the client asks (Accept-Encoding); level 4 of both keeps a large
         // export cheap to compress while the page's scripts still shrink about fourfold
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)));
+    if let Some(cors) = options.cors.layer() {
+        router = router.layer(cors);
+    }
+    router.layer(axum::middleware::from_fn(security::headers))
 }
 
 /// A body with a content type.
