@@ -92,16 +92,19 @@ struct ServeArgs {
           value_parser = incident_map::http::limits::parse_duration)]
     request_timeout: std::time::Duration,
     /// Exports sent at once; one more is answered 503 with Retry-After.
-    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_EXPORTS", default_value = "4",
+    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_EXPORTS",
+          default_value_t = incident_map::http::limits::DEFAULT_MAX_CONCURRENT_EXPORTS,
           value_parser = incident_map::http::limits::parse_count)]
     max_concurrent_exports: usize,
     /// Writes handled at once; one more is answered 503 with Retry-After.
-    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_WRITES", default_value = "4",
+    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_WRITES",
+          default_value_t = incident_map::http::limits::DEFAULT_MAX_CONCURRENT_WRITES,
           value_parser = incident_map::http::limits::parse_count)]
     max_concurrent_writes: usize,
     /// Most incidents in one export (GET /api/export); more is a 400 asking for a narrower
     /// filter.
-    #[arg(long, env = "INCIDENT_MAP_MAX_EXPORT", default_value = "100000",
+    #[arg(long, env = "INCIDENT_MAP_MAX_EXPORT",
+          default_value_t = incident_map::http::limits::DEFAULT_MAX_EXPORT,
           value_parser = incident_map::http::limits::parse_count)]
     max_export: usize,
 }

@@ -271,6 +271,16 @@ async fn a_write_beyond_the_limit_is_turned_away() {
     let detail = json_error(&r, 503, "busy");
     assert!(detail.contains("--max-concurrent-writes"), "{detail}");
     assert_eq!(r.header("retry-after"), "2");
+    // a write without the right token takes no place: it is refused as always
+    let r = call(
+        &app,
+        "DELETE",
+        "/api/incidents/SYR-2025-0003",
+        &[("authorization", "Bearer wrong")],
+        Vec::new(),
+    )
+    .await;
+    json_error(&r, 401, "unauthorized");
     // exports and reads have their own limits
     get_uri(&app, "/api/export").await.expect_status(200);
     get_uri(&app, "/api/incidents/SYR-2025-0003")
@@ -286,6 +296,33 @@ async fn a_write_beyond_the_limit_is_turned_away() {
     )
     .await
     .expect_status(204);
+
+    // answers to writes without the token, not yet read, do not keep a writer out
+    let mut unread = Vec::new();
+    for auth in ["Bearer wrong", "Basic x", ""] {
+        let r = app
+            .clone()
+            .oneshot(request(
+                "PATCH",
+                "/api/incidents/SYR-2025-0002",
+                &[("authorization", auth), JSON],
+                br#"{"fatalities": 1}"#.to_vec(),
+            ))
+            .await
+            .expect("infallible");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        unread.push(r);
+    }
+    call(
+        &app,
+        "PATCH",
+        "/api/incidents/SYR-2025-0002",
+        &[AUTH, JSON],
+        br#"{"fatalities": 2}"#.to_vec(),
+    )
+    .await
+    .expect_status(200);
+    drop(unread);
 }
 
 // ---------------------------------------------------------------- export size

@@ -8,7 +8,7 @@
 //!   for as long as the client reads it;
 //! - concurrency: at most so many exports, and so many writes, at once; one more is answered
 //!   at once with 503 and `Retry-After` instead of queueing. An export holds its place until
-//!   its body has been sent (or the client went away);
+//!   its body has been sent (or the client went away); only writes with the right token count;
 //! - export size: at most so many incidents in one export ([`ExportCap`], read by the export
 //!   handler; 400 telling the client to narrow the filter).
 
@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::Method;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
@@ -77,11 +77,18 @@ impl Default for Limits {
 #[derive(Clone, Copy, Debug)]
 pub struct ExportCap(pub usize);
 
-/// Wraps `router` in the limits (innermost first: body cap, time-out, concurrency).
-pub(crate) fn apply(router: Router, limits: &Limits) -> Router {
+/// Says whether a write bears the right token. Writes without it take no place at the write
+/// gate (their handler refuses them, storing nothing), so clients without the token cannot
+/// keep out those with it.
+pub(crate) type Authorized = Arc<dyn Fn(&HeaderMap) -> bool + Send + Sync>;
+
+/// Wraps `router` in the limits (innermost first: body cap, time-out, concurrency). Without
+/// `authorized`, every write counts against the write limit.
+pub(crate) fn apply(router: Router, limits: &Limits, authorized: Option<Authorized>) -> Router {
     let gates = Arc::new(Gates {
         exports: Gate::new("exports", limits.max_concurrent_exports),
         writes: Gate::new("writes", limits.max_concurrent_writes),
+        authorized,
     });
     router
         .layer(DefaultBodyLimit::max(limits.max_body))
@@ -97,19 +104,23 @@ pub(crate) fn apply(router: Router, limits: &Limits) -> Router {
 /// that has begun is not limited.
 async fn timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
     let write = !is_read(request.method());
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => ApiError::Timeout(format!(
-            "no answer within {} (the server's --request-timeout){}",
-            show_duration(limit),
-            if write {
-                "; the write may still have been applied, so read before retrying (an \
+        Err(_) => {
+            tracing::warn!(%method, %path, "no response within the request time-out");
+            ApiError::Timeout(format!(
+                "no answer within {} (the server's --request-timeout){}",
+                show_duration(limit),
+                if write {
+                    "; the write may still have been applied, so read before retrying (an \
                  article posted again is recognised and not stored twice)"
-            } else {
-                "; narrow the request or try again later"
-            }
-        ))
-        .into_response(),
+                } else {
+                    "; narrow the request or try again later"
+                }
+            ))
+            .into_response()
+        }
     }
 }
 
@@ -128,6 +139,7 @@ fn is_read(method: &Method) -> bool {
 struct Gates {
     exports: Gate,
     writes: Gate,
+    authorized: Option<Authorized>,
 }
 
 /// A counter of requests running, with a maximum.
@@ -170,6 +182,11 @@ impl Drop for Place {
 /// `Retry-After`; one let through keeps its place until its response body is dropped.
 async fn shed(State(gates): State<Arc<Gates>>, request: Request, next: Next) -> Response {
     let gate = if !is_read(request.method()) {
+        if let Some(authorized) = &gates.authorized {
+            if !authorized(request.headers()) {
+                return next.run(request).await;
+            }
+        }
         &gates.writes
     } else if EXPORT_PATHS.contains(&request.uri().path()) {
         &gates.exports

@@ -50,6 +50,9 @@ pub fn app(state: AppState) -> Router {
 
 /// The whole application, run with `options`.
 pub fn app_with(state: AppState, options: &Options) -> Router {
+    let token_holder = state.clone();
+    let authorized: limits::Authorized =
+        std::sync::Arc::new(move |headers| auth::require_token(&token_holder, headers).is_ok());
     let routes = Router::new()
         .merge(incidents::router())
         .merge(regions::router())
@@ -64,14 +67,19 @@ pub fn app_with(state: AppState, options: &Options) -> Router {
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state);
-    harden(routes, options)
+    layers(routes, options, Some(authorized))
 }
 
 /// The layers around the routes, innermost first: the limits (body, time-out, concurrency),
 /// read-only mode, JSON for every error, compression, CORS, and the security headers outermost
-/// so every response has them. Public so that tests can wrap a router of their own.
+/// so every response has them. Public so that tests can wrap a router of their own; there
+/// every write counts against the write limit, since no token is known.
 pub fn harden(routes: Router, options: &Options) -> Router {
-    let mut router = limits::apply(routes, &options.limits);
+    layers(routes, options, None)
+}
+
+fn layers(routes: Router, options: &Options, authorized: Option<limits::Authorized>) -> Router {
+    let mut router = limits::apply(routes, &options.limits, authorized);
     if options.read_only {
         router = router.layer(axum::middleware::from_fn(security::read_only));
     }
