@@ -8,5 +8,6 @@ pub mod extract;
 pub mod gazetteer;
 pub mod http;
 pub mod incidents;
+pub mod tiles;
 
 pub use http::{app, AppState};

@@ -16,6 +16,7 @@ pub mod params;
 pub mod places;
 pub mod regions;
 pub mod state;
+pub mod tiles;
 pub mod web;
 
 use axum::http::{header, HeaderValue};
@@ -42,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router())
         .merge(glyphs::router())
         .merge(places::router())
+        .merge(tiles::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

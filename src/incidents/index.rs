@@ -5,6 +5,7 @@
 //! so readers never wait on writers and a response streams from one consistent snapshot.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rstar::{RTree, RTreeObject, AABB};
 
@@ -38,7 +39,11 @@ pub struct Catalog {
     features: Vec<Box<[u8]>>,
     by_id: HashMap<String, u32>,
     tree: RTree<Entry>,
+    generation: u64,
 }
+
+/// Source of [`Catalog::generation`]: every catalogue built gets the next number.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
 
 impl Catalog {
     /// Orders incidents by (event_date, id) — the order every listing and page uses — then
@@ -67,6 +72,7 @@ impl Catalog {
             features,
             by_id,
             tree: RTree::bulk_load(entries),
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -106,6 +112,18 @@ impl Catalog {
             .collect();
         hits.sort_unstable();
         hits
+    }
+
+    /// The point of the incident at `idx`: lon, lat in degrees.
+    pub fn point(&self, idx: u32) -> [f64; 2] {
+        let inc = &self.incidents[idx as usize];
+        [inc.lon, inc.lat]
+    }
+
+    /// A number that differs between any two catalogues built by this process, so caches of
+    /// derived data can be keyed by it.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 
