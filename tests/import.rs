@@ -666,6 +666,44 @@ async fn the_route_refuses_bad_bodies() {
         .expect_status(404);
 }
 
+#[tokio::test]
+async fn the_route_lists_the_first_invalid_rows_and_counts_all() {
+    let app = app_with_token(Some(TOKEN));
+    let good = String::from_utf8(synthetic::incidents(1, 9)[0].to_feature_json()).expect("utf-8");
+    let mut body = format!("{good}\n");
+    for n in 0..150 {
+        body.push_str(&format!("not a feature {n}\n"));
+    }
+    let r = post(
+        &app,
+        "/api/import?format=geojsonl",
+        Some(TOKEN),
+        None,
+        body.into_bytes(),
+    )
+    .await;
+    let v = r.expect_status(200).json();
+    assert_eq!(v["read"], 151, "{v}");
+    assert_eq!(v["inserted"], 1, "{v}");
+    assert_eq!(v["invalid_count"], 150, "{v}");
+    let listed = v["invalid"].as_array().expect("invalid list");
+    assert_eq!(listed.len(), 100);
+    assert_eq!(listed[0]["row"], "line 2");
+    assert_eq!(listed[99]["row"], "line 101");
+
+    // a declared length over the limit is refused before the body is read
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/import")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "text/csv")
+        .header("content-length", "999999999999")
+        .body(Body::from("x"))
+        .expect("request");
+    let r = common::send(&app, req, "POST /api/import (declared)".into()).await;
+    r.expect_status(413);
+}
+
 // ---- no input panics ----
 
 /// Pieces of the three formats, shuffled into near-valid inputs.
