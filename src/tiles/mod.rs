@@ -562,8 +562,12 @@ impl TileCache {
         };
         let Some(cell) = cell else {
             // an older snapshot: compute, cache nothing
-            let points = Points::for_filter(catalog, gazetteer, filter);
-            return Bytes::from(encode(catalog, &points.cells(t)));
+            let cells = if t.z >= DIRECT_ZOOM {
+                direct_cells(catalog, gazetteer, filter, t)
+            } else {
+                Points::for_filter(catalog, gazetteer, filter).cells(t)
+            };
+            return Bytes::from(encode(catalog, &cells));
         };
         let cells = match cell.get() {
             Some(points) => points.cells(t),
