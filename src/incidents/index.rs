@@ -568,8 +568,8 @@ impl Catalog {
         })
     }
 
-    /// Slots of the points in the box (edges included), unordered.
-    fn slots_in(&self, bbox: [f64; 4], mut f: impl FnMut(u32)) {
+    /// The points in the box (edges included) and their slots, unordered.
+    fn points_in(&self, bbox: [f64; 4], mut f: impl FnMut(&Entry)) {
         let envelope = AABB::from_corners([bbox[0], bbox[1]], [bbox[2], bbox[3]]);
         let (x0, y0) = cell_of([bbox[0], bbox[1]]);
         let (x1, y1) = cell_of([bbox[2], bbox[3]]);
@@ -578,7 +578,7 @@ impl Catalog {
                 continue;
             }
             for e in tree.locate_in_envelope_intersecting(&envelope) {
-                f(e.slot);
+                f(e);
             }
         }
     }
@@ -586,29 +586,33 @@ impl Catalog {
     /// Positions of incidents whose point lies in the box (edges included), ascending.
     /// `bbox` is minLon, minLat, maxLon, maxLat in degrees.
     pub fn in_bbox(&self, bbox: [f64; 4]) -> Vec<u32> {
-        self.select_rows(Some(bbox), |_| true)
+        self.select_rows(Some(bbox), |_| true, None::<fn(&Row) -> bool>)
     }
 
-    /// Positions, ascending, of the incidents in the box (all when `None`) whose row `keep`
-    /// accepts.
+    /// Positions, ascending, of the incidents in the box (all when `None`) whose point `at`
+    /// accepts and whose row `keep` accepts (rows are not read when there is no `keep`).
     pub(crate) fn select_rows(
         &self,
         bbox: Option<[f64; 4]>,
-        keep: impl Fn(&Row) -> bool,
+        at: impl Fn([f64; 2]) -> bool,
+        keep: Option<impl Fn(&Row) -> bool>,
     ) -> Vec<u32> {
         match bbox {
             Some(b) => {
                 let mut hits = Vec::new();
-                self.slots_in(b, |slot| {
-                    if keep(self.live(slot)) {
-                        hits.push(self.rank[slot as usize]);
+                self.points_in(b, |e| {
+                    if at(e.pos) && keep.as_ref().is_none_or(|k| k(self.live(e.slot))) {
+                        hits.push(self.rank[e.slot as usize]);
                     }
                 });
                 hits.sort_unstable();
                 hits
             }
             None => (0..self.len() as u32)
-                .filter(|&i| keep(self.row(i)))
+                .filter(|&i| {
+                    let row = self.row(i);
+                    at(row.point) && keep.as_ref().is_none_or(|k| k(row))
+                })
                 .collect(),
         }
     }
