@@ -224,6 +224,45 @@ async fn a_write_changes_the_tiles() {
 }
 
 #[tokio::test]
+async fn tiles_carry_etags_that_change_with_a_write() {
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    let state = state();
+    let app = app(state.clone());
+    let (x, y) = tile_of(38.5, 35.0, 4);
+    let uri = format!("/tiles/incidents/4/{x}/{y}.mvt?event_type=Battles");
+    let first = get(&app, &uri).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let tag = first.headers[header::ETAG].clone();
+    let again = |tag: axum::http::HeaderValue| {
+        let app = app.clone();
+        let uri = uri.clone();
+        async move {
+            let request = Request::get(&uri)
+                .header(header::IF_NONE_MATCH, tag)
+                .body(Body::empty())
+                .expect("request");
+            common::send(&app, request, uri).await
+        }
+    };
+    let cached = again(tag.clone()).await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    assert!(cached.body.is_empty());
+    let first_id = get(&app, "/api/incidents?limit=1").await.json()["features"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    state.delete(&first_id).expect("delete");
+    let after = again(tag.clone()).await;
+    assert_eq!(
+        after.status,
+        StatusCode::OK,
+        "a write makes the old tag stale"
+    );
+    assert_ne!(after.headers[header::ETAG], tag);
+}
+
+#[tokio::test]
 async fn empty_tiles_are_empty_bodies() {
     let app = app(state());
     // the middle of the Atlantic
