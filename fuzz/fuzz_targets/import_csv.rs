@@ -1,0 +1,10 @@
+//! Bulk import of ACLED CSV: any bytes are read into incidents or row errors, never a panic; every
+//! incident read is valid. Built only with `--features import` (see `import_rows`).
+#![no_main]
+
+use incident_map::import::InputFormat;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    incident_map_fuzz::import_rows(InputFormat::AcledCsv, data);
+});
