@@ -86,9 +86,9 @@ fi
 spatialite_ok || { echo "Debian's python3 cannot load mod_spatialite" >&2; exit 1; }
 
 # Debian's python3: it can load SQLite extensions, which pygeoapi's SQLite provider needs.
-venv=$out/venv
+venv=$root/target/bench-venv
 if [ ! -x "$venv/bin/gunicorn" ] || ! cmp -s "$here/requirements.txt" "$venv/requirements.txt"; then
-  log "venv with pygeoapi and gunicorn ($venv)"
+  log "venv with pygeoapi and gunicorn ($venv); pip may warn that Debian's scipy wants an older numpy: nothing here uses scipy"
   rm -rf "$venv"
   /usr/bin/python3 -m venv --system-site-packages "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
@@ -136,7 +136,7 @@ wrk_run() {
   line=$(wrk -t2 -c2 -d"${duration}s" --timeout 30s -s "$here/report.lua" "$5" | sed -n 's/^BENCH //p')
   [ -n "$line" ] || { echo "wrk gave no result for $5" >&2; exit 1; }
   record "{\"count\":$1,\"case\":\"$2\",\"server\":\"$3\",\"round\":$4,\"url\":\"$5\",\"wrk\":$line}"
-  log "  $2 $3 round $4: $(echo "$line" | /usr/bin/python3 -c 'import json,sys; r = json.load(sys.stdin); print(f"{r["rps"]:.0f} req/s, p50 {r["p50_ms"]:.2f} ms, p99 {r["p99_ms"]:.2f} ms, {r["non2xx"]} non-2xx")')"
+  log "  $2 $3 round $4: $(echo "$line" | /usr/bin/python3 -c 'import json, sys; r = json.load(sys.stdin); print("%.0f req/s, p50 %.2f ms, p99 %.2f ms, %d non-2xx" % (r["rps"], r["p50_ms"], r["p99_ms"], r["non2xx"]))')"
 }
 warm() { wrk -t2 -c2 -d"${warmup}s" --timeout 30s "$1" >/dev/null; }
 
@@ -181,6 +181,8 @@ EOF
 
 bbox=36,35,37,36
 ogc_q="/ogc/collections/incidents/items?bbox=$bbox&limit=100"
+# pygeoapi serves OGC API – Features at its root
+pyg_q="/collections/incidents/items?bbox=$bbox&limit=100"
 api_q="/api/incidents?bbox=$bbox&limit=100"
 # the z8 tile over Aleppo (37.16 E, 36.20 N)
 tile_q=$(/usr/bin/python3 -c 'import math
@@ -252,11 +254,11 @@ for n in "${counts[@]}"; do
   log "ours up in $(secs_since "$t") s (healthz: $(curl -s "$ours/healthz"))"
 
   # the same answer from both?
-  for url in "$ours$ogc_q" "$theirs$ogc_q" "$theirs$ogc_q&resulttype=hits"; do
+  for url in "$ours$ogc_q" "$theirs$pyg_q" "$theirs$pyg_q&resulttype=hits"; do
     code=$(status_of "$url")
     [ "$code" = 200 ] || { echo "$url answered $code" >&2; exit 1; }
   done
-  check=$("$py" - "$ours$ogc_q" "$theirs$ogc_q" <<'EOF'
+  check=$("$py" - "$ours$ogc_q" "$theirs$pyg_q" <<'EOF'
 import json, sys, urllib.request
 def get(url):
     with urllib.request.urlopen(url) as r:
@@ -277,10 +279,10 @@ EOF
   # OGC items, alternating the servers
   log "wrk: $ogc_q, ${rounds} rounds of ${duration} s per server, alternating"
   warm "$ours$ogc_q"
-  warm "$theirs$ogc_q"
+  warm "$theirs$pyg_q"
   for r in $(seq 1 "$rounds"); do
     wrk_run "$n" ogc_items ours "$r" "$ours$ogc_q"
-    wrk_run "$n" ogc_items pygeoapi "$r" "$theirs$ogc_q"
+    wrk_run "$n" ogc_items pygeoapi "$r" "$theirs$pyg_q"
   done
   theirs_hwm=0
   for p in "$gpid" $(pgrep -P "$gpid" || true); do

@@ -145,7 +145,7 @@ def markdown(meta, sizes, tgt):
 
     st = meta["settings"]
     lines.append(f"wrk {st['wrk']}, {st['duration_s']} s per run after a {st['warmup_s']} s warm-up, "
-                 f"medians of {st['rounds']} rounds (the two servers alternating round by round); "
+                 f"medians of {st['rounds']} round(s) (the two servers alternating round by round); "
                  f"seed {st['seed']}.")
     lines.append("")
     lines.append(head)
@@ -158,9 +158,13 @@ def markdown(meta, sizes, tgt):
     def same(s):
         c = s["same_answer"]
         o, t = c["ours"], c["theirs"]
+        theirs_matched = "absent" if t["numberMatched"] is None else t["numberMatched"]
+        same_count = (o["numberMatched"] == t["numberMatched_resulttype_hits"]
+                      and o["features"] == t["features"])
+        verdict = "same counts" if same_count else "**the counts differ**"
         return (f"ours numberMatched {o['numberMatched']}, {o['features']} features; pygeoapi "
-                f"numberMatched {t['numberMatched']} (with resulttype=hits: "
-                f"{t['numberMatched_resulttype_hits']}), {t['features']} features")
+                f"numberMatched {theirs_matched} (with resulttype=hits: "
+                f"{t['numberMatched_resulttype_hits']}), {t['features']} features: {verdict}")
     row("the same query answered", same)
     row("`/api/incidents?bbox=36,35,37,36&limit=100`, ours", wrk_cell("api_incidents_ours"))
 
