@@ -1,13 +1,17 @@
-//! Query and serialisation over 1,000,000 seeded synthetic incidents:
-//! bbox through the R-tree versus a linear scan, and GeoJSON response throughput.
+//! Query, serialisation and writes over 1,000,000 seeded synthetic incidents: bbox through the
+//! R-trees versus a linear scan, GeoJSON responses made of the stored feature bytes,
+//! `numberMatched` of filters over the whole country, and incremental catalogue updates.
 //!
 //! `cargo bench --bench query` (set INCIDENT_BENCH_N to change the size).
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use incident_map::export::geojson;
-use incident_map::incidents::{synthetic, Catalog};
+use incident_map::gazetteer::Gazetteer;
+use incident_map::incidents::query::{parse_datetime, parse_event_types};
+use incident_map::incidents::{synthetic, Catalog, Encoded, Filter};
 
 fn size() -> usize {
     std::env::var("INCIDENT_BENCH_N")
@@ -27,10 +31,21 @@ fn linear(points: &[[f64; 2]], b: [f64; 4]) -> Vec<u32> {
         .collect()
 }
 
+/// A filtered, paged response as `/api/incidents` makes it: select, page, join the bytes.
+fn response(catalog: &Catalog, gz: &Gazetteer, filter: &Filter) -> usize {
+    let matched = filter.select(catalog, gz);
+    let page = filter.page(&matched, Some(10_000));
+    geojson::collection(catalog, "incidents", matched.len(), page).len()
+}
+
 fn bench(c: &mut Criterion) {
     let n = size();
-    let catalog = Catalog::new(synthetic::incidents(n, 42));
-    let points: Vec<[f64; 2]> = catalog.incidents().iter().map(|i| [i.lon, i.lat]).collect();
+    let gz = Gazetteer::embedded().expect("gazetteer");
+    let incidents = synthetic::incidents(n, 42);
+    let catalog = Arc::new(Catalog::new(incidents));
+    let points: Vec<[f64; 2]> = (0..catalog.len() as u32)
+        .map(|i| catalog.point(i))
+        .collect();
     // a city-sized box (~0.1°) and a governorate-sized one (~1°)
     let boxes = [
         ("city", [36.60, 35.90, 36.70, 36.00]),
@@ -49,27 +64,114 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
-    let mut group = c.benchmark_group(format!("geojson_{n}"));
-    for (name, b) in boxes {
-        let hits = catalog.in_bbox(b);
-        let page = &hits[..hits.len().min(10_000)];
-        let bytes = geojson::collection(&catalog, "incidents", hits.len(), page).len();
+    // whole responses: R-tree search, filters, page, the stored bytes joined
+    let mut group = c.benchmark_group(format!("response_{n}"));
+    let pages = [
+        // a box of ~0.06° with a little over 100 incidents, limit 100
+        ("bbox_100_features", [36.60, 35.90, 36.66, 35.955], 100),
+        ("bbox_10000_features", [36.0, 35.0, 37.0, 36.0], 10_000),
+    ];
+    for (name, bbox, limit) in pages {
+        let filter = Filter {
+            bbox: Some(bbox),
+            limit: Some(limit),
+            ..Filter::default()
+        };
+        let matched = filter.select(&catalog, &gz);
+        assert!(matched.len() >= limit, "{name}: {} matches", matched.len());
+        let bytes = response(&catalog, &gz, &filter);
         group.throughput(Throughput::Bytes(bytes as u64));
-        group.bench_function(
-            BenchmarkId::new("response", format!("{name}_{}_features", page.len())),
-            |bench| {
-                bench.iter(|| {
-                    black_box(geojson::collection(&catalog, "incidents", hits.len(), page)).len()
-                })
-            },
-        );
+        group.bench_function(name, |bench| {
+            bench.iter(|| black_box(response(&catalog, &gz, &filter)))
+        });
     }
+    // a large page as it is streamed: chunks made one after another, each dropped once sent
+    {
+        let filter = Filter {
+            bbox: Some([36.0, 35.0, 37.0, 36.0]),
+            ..Filter::default()
+        };
+        let matched = filter.select(&catalog, &gz);
+        let page = filter.page(&matched, Some(10_000)).to_vec();
+        group.bench_function("streamed_10000_features", |bench| {
+            bench.iter(|| {
+                geojson::page_chunks(
+                    Arc::clone(&catalog),
+                    "incidents",
+                    matched.len(),
+                    page.clone(),
+                )
+                .map(|c| c.len())
+                .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+
+    // numberMatched over the whole country: nothing is serialised
+    let mut group = c.benchmark_group(format!("number_matched_{n}"));
+    let filters = [
+        (
+            "syria_bbox",
+            Filter {
+                bbox: Some(synthetic::SYRIA_BBOX),
+                ..Filter::default()
+            },
+        ),
+        (
+            "year_2020",
+            Filter {
+                datetime: parse_datetime("2020-01-01/2020-12-31").expect("datetime"),
+                ..Filter::default()
+            },
+        ),
+        (
+            "battles_curated",
+            Filter {
+                event_types: parse_event_types("Battles").expect("type"),
+                review: vec![incident_map::incidents::Review::Curated],
+                ..Filter::default()
+            },
+        ),
+    ];
+    for (name, filter) in filters {
+        let count = filter.select(&catalog, &gz).len();
+        assert!(count > 0, "{name}");
+        group.bench_function(format!("{name}_{count}"), |bench| {
+            bench.iter(|| black_box(filter.select(&catalog, &gz)).len())
+        });
+    }
+    group.finish();
+
+    // writes: the next snapshot after one changed incident, and after 1,000 new ones
+    let mut group = c.benchmark_group(format!("write_{n}"));
+    let mut changed = catalog.get((catalog.len() / 2) as u32);
+    changed.event_date = changed.event_date - chrono::Days::new(400);
+    changed.lon += 0.5;
+    let one = [Encoded::new(changed)];
+    group.bench_function("update_1", |bench| {
+        bench.iter(|| black_box(catalog.apply(&one, &[])).len())
+    });
+    let new: Vec<Encoded> = synthetic::incidents(1000, 7)
+        .into_iter()
+        .map(|mut i| {
+            i.id = format!("NEW-{}", i.id);
+            Encoded::new(i)
+        })
+        .collect();
+    group.bench_function("insert_1000", |bench| {
+        bench.iter(|| black_box(catalog.apply(&new, &[])).len())
+    });
+    let id = catalog.id(0).to_string();
+    group.bench_function("delete_1", |bench| {
+        bench.iter(|| black_box(catalog.apply(&[], &[id.as_str()])).len())
+    });
     group.finish();
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(30);
+    config = Criterion::default().sample_size(20);
     targets = bench
 }
 criterion_main!(benches);

@@ -7,6 +7,7 @@ pub mod export;
 pub mod extract;
 pub mod gazetteer;
 pub mod http;
+pub mod import;
 pub mod incidents;
 
 pub use http::{app, AppState};

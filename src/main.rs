@@ -45,6 +45,9 @@ enum Command {
     Ingest(IngestArgs),
     /// Compare extraction with hand-curated gold files and print the table.
     Eval(EvalArgs),
+    /// Store incidents from GeoJSON, GeoJSON Lines or ACLED-style CSV files, by id: a new id is
+    /// added, a known one replaced. A running service sees them after its next start.
+    Import(ImportArgs),
 }
 
 #[derive(Args)]
@@ -140,6 +143,25 @@ struct EvalArgs {
     gold: Vec<PathBuf>,
 }
 
+#[derive(Args)]
+struct ImportArgs {
+    /// Files to read: .geojson/.json, .geojsonl/.geojsons/.jsonl/.ndjson or .csv.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The format of every file: geojson, geojsonl or csv (default: by file extension).
+    #[arg(long)]
+    format: Option<String>,
+    /// Refuse a file with any invalid row: nothing of it is stored, and the command stops with
+    /// exit code 2. Each file is read twice (checked, then stored).
+    #[arg(long)]
+    strict: bool,
+    /// Rows per transaction; each batch is stored whole or not at all.
+    #[arg(long, default_value_t = 50_000)]
+    batch: usize,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -155,6 +177,7 @@ fn main() -> ExitCode {
         Command::Export(a) => export(a),
         Command::Ingest(a) => ingest(a),
         Command::Eval(a) => eval(a),
+        Command::Import(a) => import(a),
     };
     match result {
         Ok(code) => code,
@@ -380,4 +403,133 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         started.elapsed()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A byte-progress bar on a terminal (rate and ETA); hidden when stderr is not one.
+fn progress_bar(len: u64, label: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(label.to_string());
+    bar
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    use incident_map::import::{self, InputFormat, Summary};
+    use incident_map::incidents::Store;
+    use std::io::BufReader;
+
+    let forced = args
+        .format
+        .as_deref()
+        .map(InputFormat::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+    if args.batch == 0 {
+        anyhow::bail!("--batch must be at least 1");
+    }
+    let mut formats = Vec::new();
+    for path in &args.files {
+        let format = forced
+            .or_else(|| InputFormat::from_path(path))
+            .with_context(|| {
+                format!(
+                    "{}: unknown extension; name the format with --format geojson|geojsonl|csv",
+                    path.display()
+                )
+            })?;
+        formats.push(format);
+    }
+    let gazetteer = Gazetteer::embedded().context("loading the gazetteer")?;
+    let mut store = Store::open(&args.data.data)
+        .with_context(|| format!("opening data directory {}", args.data.data.display()))?;
+    let open = |path: &PathBuf, label: &str| -> anyhow::Result<_> {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let bar = progress_bar(len, label);
+        let reader = BufReader::with_capacity(1 << 18, bar.wrap_read(file));
+        Ok((reader, bar))
+    };
+    let started = std::time::Instant::now();
+    let mut total = Summary::default();
+    let mut failed = false;
+    for (path, format) in args.files.iter().zip(formats) {
+        let name = path.display().to_string();
+        if args.strict {
+            // check the whole file first: nothing of it is stored unless every row is valid
+            let (reader, bar) = match open(path, "checking") {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let first_error = import::read(format, reader, &gazetteer).find_map(Result::err);
+            bar.finish_and_clear();
+            if let Some(e) = first_error {
+                eprintln!("{name}: {e}");
+                eprintln!("{name}: invalid (--strict): nothing of it stored");
+                return Ok(ExitCode::from(2));
+            }
+        }
+        let (reader, bar) = match open(path, "importing") {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                failed = true;
+                continue;
+            }
+        };
+        let file_started = std::time::Instant::now();
+        let mut broken = false;
+        let summary = import::store_rows(
+            import::read(format, reader, &gazetteer),
+            &mut store,
+            args.batch,
+            |e| {
+                broken |= e.fatal;
+                bar.suspend(|| eprintln!("{name}: {e}"));
+            },
+        )
+        .with_context(|| format!("{name}: storing"))?;
+        bar.finish_and_clear();
+        if broken {
+            eprintln!(
+                "{name}: not readable to the end as {}; the rows before the error are stored",
+                format.name()
+            );
+            failed = true;
+        }
+        if args.files.len() > 1 {
+            eprintln!("{name}: {}", summary_line(&summary, file_started.elapsed()));
+        }
+        total += summary;
+    }
+    eprintln!("{}", summary_line(&total, started.elapsed()));
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn summary_line(s: &incident_map::import::Summary, elapsed: std::time::Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    format!(
+        "{} rows read, {} inserted, {} updated, {} invalid in {secs:.1} s ({:.0} rows/s)",
+        s.read,
+        s.inserted,
+        s.updated,
+        s.invalid,
+        s.read as f64 / secs.max(1e-9)
+    )
 }

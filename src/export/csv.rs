@@ -38,7 +38,7 @@ pub fn header() -> Vec<u8> {
 }
 
 pub fn row(catalog: &Catalog, idx: u32, _first: bool, out: &mut Vec<u8>) {
-    let inc = catalog.get(idx);
+    let inc = &catalog.get(idx);
     for (n, f) in FIELDS.iter().enumerate() {
         if n > 0 {
             out.push(b',');

@@ -66,7 +66,7 @@ pub fn write(
         });
     }
     for &idx in positions {
-        let inc = catalog.get(idx);
+        let inc = &catalog.get(idx);
         let mut result = Ok(false);
         fgb.add_feature_geom(Point(round6(inc.lon), round6(inc.lat)), |feature| {
             for (n, f) in FIELDS.iter().enumerate() {

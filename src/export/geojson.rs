@@ -72,8 +72,29 @@ fn row(catalog: &Catalog, idx: u32, first: bool, out: &mut Vec<u8>) {
 /// The collection as an iterator of chunks (header, groups of features, footer), owning its
 /// snapshot of the catalogue so it can outlive the request handler.
 pub fn chunks(catalog: Arc<Catalog>, layer: &str, positions: Vec<u32>) -> Chunks {
-    let head = header(layer, positions.len(), positions.len());
-    Chunks::new(catalog, positions, head, row, FOOTER.to_vec())
+    let matched = positions.len();
+    page_chunks(catalog, layer, matched, positions)
+}
+
+/// A page of a larger match as chunks: `numberMatched` is `matched`.
+pub fn page_chunks(
+    catalog: Arc<Catalog>,
+    layer: &str,
+    matched: usize,
+    positions: Vec<u32>,
+) -> Chunks {
+    let head = header(layer, matched, positions.len());
+    features_chunks(catalog, head, positions, FOOTER.to_vec())
+}
+
+/// `head`, the features at `positions` joined by commas, then `tail`, as chunks.
+pub fn features_chunks(
+    catalog: Arc<Catalog>,
+    head: Vec<u8>,
+    positions: Vec<u32>,
+    tail: Vec<u8>,
+) -> Chunks {
+    Chunks::new(catalog, positions, head, row, tail)
 }
 
 #[cfg(test)]
@@ -102,14 +123,16 @@ mod tests {
             streamed,
             collection(&cat, "incidents", positions.len(), &positions)
         );
-        let chunked: Vec<u8> = chunks(
-            Arc::new(Catalog::new(cat.incidents().to_vec())),
-            "incidents",
-            positions.clone(),
-        )
-        .flatten()
-        .collect();
+        let shared = Arc::new(Catalog::new(cat.incidents()));
+        let chunked: Vec<u8> = chunks(Arc::clone(&shared), "incidents", positions.clone())
+            .flatten()
+            .collect();
         assert_eq!(chunked, streamed);
+        let page = &positions[100..700];
+        let paged: Vec<u8> = page_chunks(shared, "incidents", positions.len(), page.to_vec())
+            .flatten()
+            .collect();
+        assert_eq!(paged, collection(&cat, "incidents", positions.len(), page));
         let fc: geojson::FeatureCollection = serde_json::from_slice::<geojson::GeoJson>(&streamed)
             .expect("geojson")
             .try_into()

@@ -145,7 +145,7 @@ pub fn write_file(
         ))?;
         let mut index = tx.prepare(&format!("INSERT INTO {rtree} VALUES (?1, ?2, ?2, ?3, ?3)"))?;
         for (n, &idx) in positions.iter().enumerate() {
-            let inc = catalog.get(idx);
+            let inc = &catalog.get(idx);
             let (lon, lat) = (round6(inc.lon), round6(inc.lat));
             let fid = n as i64 + 1;
             let mut values: Vec<rusqlite::types::Value> =

@@ -3,10 +3,12 @@
 //! has checked it) and `DELETE /api/incidents/{id}` (drop a wrong one). Writes reach the store
 //! and the catalogue together: the next request of any endpoint sees them.
 
-use axum::body::Bytes;
+use std::convert::Infallible;
+
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::get;
@@ -16,6 +18,7 @@ use super::auth::require_token;
 use super::params::Params;
 use super::{typed, ApiError, AppState, GEOJSON};
 use crate::export::geojson;
+use crate::export::stream::{Chunks, CHUNK_ROWS};
 use crate::gazetteer::Gazetteer;
 use crate::incidents::{taxonomy, Filter, Incident, Review};
 
@@ -28,15 +31,33 @@ pub fn router() -> Router<AppState> {
         .route("/api/incidents/{id}", get(one).patch(patch).delete(delete))
 }
 
+/// A response of this many features or fewer is made in one buffer; a larger one is sent in
+/// chunks, made as the client reads.
+pub(crate) const ONE_BUFFER: usize = CHUNK_ROWS;
+
 async fn list(State(state): State<AppState>, Params(pairs): Params) -> Result<Response, ApiError> {
     let filter = Filter::parse(&pairs, state.gazetteer(), &[])?;
     let catalog = state.catalog();
     let matched = filter.select(&catalog, state.gazetteer());
     let page = filter.page(&matched, Some(DEFAULT_LIMIT));
-    Ok(typed(
-        GEOJSON,
-        geojson::collection(&catalog, "incidents", matched.len(), page),
-    ))
+    if page.len() <= ONE_BUFFER {
+        return Ok(typed(
+            GEOJSON,
+            geojson::collection(&catalog, "incidents", matched.len(), page),
+        ));
+    }
+    let chunks = geojson::page_chunks(catalog, "incidents", matched.len(), page.to_vec());
+    Ok(streamed(GEOJSON, chunks))
+}
+
+/// A body sent chunk by chunk as the client reads it.
+pub(crate) fn streamed(content_type: &'static str, chunks: Chunks) -> Response {
+    let stream = futures_util::stream::iter(chunks.map(|c| Ok::<_, Infallible>(Bytes::from(c))));
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 async fn one(

@@ -6,10 +6,12 @@
 pub mod articles;
 pub mod auth;
 pub mod error;
+pub mod etag;
 pub mod export;
 pub mod geocode;
 pub mod glyphs;
 pub mod health;
+pub mod import;
 pub mod incidents;
 pub mod ogc;
 pub mod params;
@@ -39,11 +41,16 @@ pub fn app(state: AppState) -> Router {
         .merge(ogc::router())
         .merge(health::router())
         .merge(articles::router())
+        .merge(import::router())
         .merge(web::router())
         .merge(glyphs::router())
         .merge(places::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            etag::layer,
+        ))
         .with_state(state)
         // gzip or brotli when the client asks (Accept-Encoding); level 4 of both keeps a large
         // export cheap to compress while the page's scripts still shrink about fourfold

@@ -1,9 +1,10 @@
 //! Shared application state: the gazetteer, the store and the current catalogue snapshot.
 //!
 //! Reads take a snapshot of the catalogue (an `Arc`) and never wait for writers. Writes
-//! (ingest, patch, delete) hold the store's lock, write SQLite in one transaction, then build
-//! the next catalogue (R-tree included) and swap it in, so every endpoint sees the change at
-//! once and never half of it.
+//! (ingest, import, patch, delete) hold the store's lock, write SQLite in one transaction, then
+//! derive the next catalogue from the current one by the change alone ([`Catalog::apply`]:
+//! each new incident serialised once, for the store and the catalogue together) and swap it
+//! in, so every endpoint sees the change at once and never half of it.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -13,7 +14,7 @@ use crate::extract::{ExtractError, Extractor};
 use crate::gazetteer::{Gazetteer, GazetteerError};
 use crate::incidents::seed::{self, SeedError};
 use crate::incidents::store::ArticleRow;
-use crate::incidents::{Catalog, Incident, Store, StoreError};
+use crate::incidents::{Catalog, Encoded, Incident, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -77,7 +78,7 @@ impl AppState {
                 "imported the curated seed incidents"
             );
         }
-        let catalog = Catalog::new(store.load_all()?);
+        let catalog = Catalog::from_store(&store)?;
         let regions_json = super::regions::collection(&gazetteer);
         let extractor = Extractor::new(&gazetteer);
         Ok(AppState {
@@ -133,15 +134,27 @@ impl AppState {
         self.inner.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Builds the next catalogue from the current one changed by `change`, and swaps it in.
-    fn swap(&self, change: impl FnOnce(&mut Vec<Incident>)) {
-        let mut incidents = self.catalog().incidents().to_vec();
-        change(&mut incidents);
-        let next = Arc::new(Catalog::new(incidents));
+    /// Makes the next catalogue from the current one and the change, and swaps it in. Called
+    /// with the store's lock held, so changes never cross.
+    fn commit(&self, upserts: &[Encoded], deletes: &[&str]) {
+        let next = Arc::new(self.catalog().apply(upserts, deletes));
         match self.inner.catalog.write() {
             Ok(mut guard) => *guard = next,
             Err(poisoned) => *poisoned.into_inner() = next,
         }
+    }
+
+    /// Stores incidents by id — new ones added, known ones replaced — in one transaction (all
+    /// or nothing), and updates the catalogue. Answers (inserted, updated).
+    pub fn import(&self, incidents: Vec<Incident>) -> Result<(usize, usize), WriteError> {
+        for inc in &incidents {
+            inc.validate().map_err(WriteError::Invalid)?;
+        }
+        let rows: Vec<Encoded> = incidents.into_iter().map(Encoded::new).collect();
+        let mut store = self.store();
+        let counts = store.import(&rows)?;
+        self.commit(&rows, &[]);
+        Ok(counts)
     }
 
     /// Reads an article, stores its proposed incidents (`review = extracted`) and the article
@@ -169,14 +182,15 @@ impl AppState {
             answer: serde_json::to_string(&answer)
                 .map_err(|e| WriteError::Invalid(e.to_string()))?,
         };
-        if store.ingest(&row, &incidents)? {
+        let rows: Vec<Encoded> = incidents.into_iter().map(Encoded::new).collect();
+        if store.ingest_encoded(&row, &rows)? {
             tracing::info!(
                 article = %row.id,
-                stored = incidents.len(),
+                stored = rows.len(),
                 proposed = answer.incidents.len(),
                 "ingested an article"
             );
-            self.swap(|all| all.extend(incidents));
+            self.commit(&rows, &[]);
         }
         Ok(answer)
     }
@@ -193,20 +207,16 @@ impl AppState {
         let idx = catalog
             .position(id)
             .ok_or_else(|| WriteError::NotFound(id.to_string()))?;
-        let mut inc = catalog.get(idx).clone();
+        let mut inc = catalog.get(idx);
         edit(&mut inc, self.gazetteer()).map_err(WriteError::Invalid)?;
         inc.id = id.to_string();
         inc.validate().map_err(WriteError::Invalid)?;
-        if !store.replace(&inc)? {
+        let row = Encoded::new(inc);
+        if !store.replace_encoded(&row)? {
             return Err(WriteError::NotFound(id.to_string()));
         }
-        let updated = inc.clone();
-        self.swap(|all| {
-            if let Some(slot) = all.iter_mut().find(|i| i.id == updated.id) {
-                *slot = updated;
-            }
-        });
-        Ok(inc)
+        self.commit(std::slice::from_ref(&row), &[]);
+        Ok(row.incident)
     }
 
     /// Deletes an incident from the store and the catalogue.
@@ -215,7 +225,42 @@ impl AppState {
         if !store.delete(id)? {
             return Err(WriteError::NotFound(id.to_string()));
         }
-        self.swap(|all| all.retain(|i| i.id != id));
+        self.commit(&[], &[id]);
         Ok(())
+    }
+
+    /// Stores `incidents` by id in one transaction (an id already stored is replaced, a new
+    /// one added; all or nothing) and puts them in the catalogue; answers (inserted, updated).
+    /// An id given twice counts once as inserted (when new), then as updated.
+    pub fn import(&self, incidents: Vec<Incident>) -> Result<(usize, usize), WriteError> {
+        for inc in &incidents {
+            inc.validate().map_err(WriteError::Invalid)?;
+        }
+        let mut store = self.store();
+        let catalog = self.catalog();
+        let mut seen = std::collections::HashSet::new();
+        let inserted = incidents
+            .iter()
+            .filter(|i| catalog.position(&i.id).is_none() && seen.insert(i.id.as_str()))
+            .count();
+        let updated = incidents.len() - inserted;
+        store.upsert(&incidents, &[])?;
+        self.swap(|all| {
+            let mut at: std::collections::HashMap<String, usize> = all
+                .iter()
+                .enumerate()
+                .map(|(n, i)| (i.id.clone(), n))
+                .collect();
+            for inc in incidents {
+                match at.get(&inc.id) {
+                    Some(&n) => all[n] = inc,
+                    None => {
+                        at.insert(inc.id.clone(), all.len());
+                        all.push(inc);
+                    }
+                }
+            }
+        });
+        Ok((inserted, updated))
     }
 }

@@ -12,6 +12,6 @@ pub mod synthetic;
 pub mod taxonomy;
 
 pub use index::Catalog;
-pub use model::{Incident, Review};
+pub use model::{Encoded, Incident, Review};
 pub use query::{Filter, QueryError};
 pub use store::{Store, StoreError};

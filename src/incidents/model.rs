@@ -3,6 +3,8 @@
 //! Every property has one JSON type across all features and missing values are `null`, never
 //! `""`, because GDAL/QGIS turn mixed types into unusable JSON fields.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -111,7 +113,86 @@ struct Feature<'a> {
     properties: Properties<'a>,
 }
 
+/// The properties as read back from stored feature bytes.
+#[derive(Deserialize)]
+struct PropertiesIn {
+    id: String,
+    event_date: String,
+    event_date_end: Option<String>,
+    time_precision: u8,
+    disorder_type: String,
+    event_type: String,
+    sub_event_type: String,
+    actor1: Option<String>,
+    actor2: Option<String>,
+    fatalities: u32,
+    location: String,
+    location_ar: String,
+    admin1: String,
+    admin1_ar: String,
+    geo_precision: u8,
+    place_id: String,
+    notes: String,
+    source_text: String,
+    source: String,
+    review: String,
+}
+
+#[derive(Deserialize)]
+struct FeatureIn {
+    properties: PropertiesIn,
+}
+
+/// An incident together with its GeoJSON Feature bytes, serialised once and then shared by the
+/// store (the `feature` column) and the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    pub incident: Incident,
+    pub feature: Arc<[u8]>,
+}
+
+impl Encoded {
+    pub fn new(incident: Incident) -> Encoded {
+        let feature = Arc::from(incident.to_feature_json());
+        Encoded { incident, feature }
+    }
+}
+
 impl Incident {
+    /// Reads an incident back from the Feature bytes [`Incident::to_feature_json`] wrote. The
+    /// point is given apart: the bytes carry it rounded to 6 decimals, the store keeps it whole.
+    pub fn from_feature_json(bytes: &[u8], lon: f64, lat: f64) -> Result<Incident, String> {
+        let f: FeatureIn = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        let p = f.properties;
+        let date = |s: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("date {s:?}: {e}"))
+        };
+        Ok(Incident {
+            event_date: date(&p.event_date)?,
+            event_date_end: p.event_date_end.as_deref().map(date).transpose()?,
+            review: Review::parse(&p.review).ok_or_else(|| format!("review {:?}", p.review))?,
+            id: p.id,
+            time_precision: p.time_precision,
+            disorder_type: p.disorder_type,
+            event_type: p.event_type,
+            sub_event_type: p.sub_event_type,
+            actor1: p.actor1,
+            actor2: p.actor2,
+            fatalities: p.fatalities,
+            location: p.location,
+            location_ar: p.location_ar,
+            admin1: p.admin1,
+            admin1_ar: p.admin1_ar,
+            geo_precision: p.geo_precision,
+            place_id: p.place_id,
+            notes: p.notes,
+            source_text: p.source_text,
+            source: p.source,
+            lon,
+            lat,
+        })
+    }
+
     /// The last day the incident covers (`event_date` when it is a single day).
     pub fn last_date(&self) -> NaiveDate {
         self.event_date_end.unwrap_or(self.event_date)
@@ -235,6 +316,18 @@ pub(crate) mod tests {
         assert_eq!(props["fatalities"], 0);
         assert!(props.values().all(|p| !p.is_object() && !p.is_array()));
         assert!(v.get("crs").is_none());
+    }
+
+    #[test]
+    fn feature_json_reads_back() {
+        let mut inc = sample("SYR-\"1\"", 36.123_456_789, 35.000_000_4, "2025-12-02");
+        inc.event_date_end = NaiveDate::from_ymd_opt(2025, 12, 4);
+        inc.actor1 = None;
+        inc.notes = "a \\ \n line".into();
+        let back = Incident::from_feature_json(&inc.to_feature_json(), inc.lon, inc.lat)
+            .expect("reads back");
+        assert_eq!(back, inc);
+        assert!(Incident::from_feature_json(b"{}", 0.0, 0.0).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Parameters arrive as text (HTTP query string or CLI flags) and are validated here, once, so
 //! that every front door rejects the same bad input with the same message.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use geo::Intersects;
 
 use super::index::Catalog;
@@ -134,33 +134,40 @@ impl Filter {
             (None, Some(r)) => Some(r.bbox),
             (None, None) => None,
         };
-        let candidates: Vec<u32> = match envelope {
-            Some(e) => catalog.in_bbox(e),
-            None => (0..catalog.len() as u32).collect(),
+        // the filter's values as the catalogue's codes and day numbers; a value no incident
+        // has matches nothing
+        let strings = catalog.strings();
+        let codes = |values: &mut dyn Iterator<Item = &str>| -> Vec<u32> {
+            values.filter_map(|v| strings.code(v)).collect()
         };
-        candidates
-            .into_iter()
-            .filter(|&idx| {
-                let inc = catalog.get(idx);
-                region.is_none_or(|r| r.geometry.intersects(&geo::Point::new(inc.lon, inc.lat)))
-                    && self
-                        .datetime
-                        .is_none_or(|d| d.overlaps(inc.event_date, inc.last_date()))
-                    && (self.event_types.is_empty()
-                        || self.event_types.contains(&inc.event_type.as_str()))
-                    && (self.review.is_empty() || self.review.contains(&inc.review))
-                    && (self.admin1.is_empty()
-                        || self
-                            .admin1
-                            .iter()
-                            .any(|a| *a == inc.admin1 || *a == inc.admin1_ar))
-                    && (self.actor1.is_empty()
-                        || inc
-                            .actor1
-                            .as_deref()
-                            .is_some_and(|a| self.actor1.iter().any(|x| x == a)))
-            })
-            .collect()
+        let event_types = codes(&mut self.event_types.iter().copied());
+        let admin1 = codes(&mut self.admin1.iter().map(String::as_str));
+        let actor1 = codes(&mut self.actor1.iter().map(String::as_str));
+        if (!self.event_types.is_empty() && event_types.is_empty())
+            || (!self.admin1.is_empty() && admin1.is_empty())
+            || (!self.actor1.is_empty() && actor1.is_empty())
+        {
+            return Vec::new();
+        }
+        let days = self.datetime.map(|d| {
+            (
+                d.start.map_or(i32::MIN, |s| s.num_days_from_ce()),
+                d.end.map_or(i32::MAX, |e| e.num_days_from_ce()),
+            )
+        });
+        catalog.select_rows(envelope, |row| {
+            days.is_none_or(|(s, e)| row.last >= s && row.first <= e)
+                && (self.event_types.is_empty() || event_types.contains(&row.event_type))
+                && (self.review.is_empty() || self.review.contains(&row.review))
+                && (self.admin1.is_empty()
+                    || admin1.contains(&row.admin1)
+                    || admin1.contains(&row.admin1_ar))
+                && (self.actor1.is_empty() || actor1.contains(&row.actor1))
+                && region.is_none_or(|r| {
+                    r.geometry
+                        .intersects(&geo::Point::new(row.point[0], row.point[1]))
+                })
+        })
     }
 
     /// The slice of `matched` that `offset` and `limit` select (`default_limit` when no limit

@@ -73,20 +73,9 @@ impl Collection {
 
 /// minLon, minLat, maxLon, maxLat of all incidents and their first and last day.
 fn incident_extent(catalog: &Catalog) -> Option<([f64; 4], String, String)> {
-    let first = catalog.incidents().first()?;
-    let mut bbox = [first.lon, first.lat, first.lon, first.lat];
-    let mut last = first.last_date();
-    for i in catalog.incidents() {
-        bbox = [
-            bbox[0].min(i.lon),
-            bbox[1].min(i.lat),
-            bbox[2].max(i.lon),
-            bbox[3].max(i.lat),
-        ];
-        last = last.max(i.last_date());
-    }
+    let (bbox, first, last) = catalog.extent()?;
     let day = |d: chrono::NaiveDate| format!("{}T00:00:00Z", d.format("%Y-%m-%d"));
-    Some((bbox, day(first.event_date), day(last)))
+    Some((bbox, day(first), day(last)))
 }
 
 fn union(boxes: impl Iterator<Item = [f64; 4]>) -> Option<[f64; 4]> {

@@ -74,14 +74,12 @@ impl Cursor {
 
     /// The next page's cursor after the incident at `idx`.
     pub fn after(catalog: &Catalog, idx: u32) -> Cursor {
-        let inc = catalog.get(idx);
-        Cursor::After(inc.event_date, inc.id.clone())
+        Cursor::After(catalog.event_date(idx), catalog.id(idx).to_string())
     }
 
     /// The previous page's cursor, ending with the incident at `idx`.
     pub fn through(catalog: &Catalog, idx: u32) -> Cursor {
-        let inc = catalog.get(idx);
-        Cursor::Through(inc.event_date, inc.id.clone())
+        Cursor::Through(catalog.event_date(idx), catalog.id(idx).to_string())
     }
 }
 
@@ -93,10 +91,7 @@ pub fn page(
     cursor: Option<&Cursor>,
     limit: usize,
 ) -> Range<usize> {
-    let key = |idx: u32| {
-        let inc = catalog.get(idx);
-        (inc.event_date, inc.id.as_str())
-    };
+    let key = |idx: u32| (catalog.event_date(idx), catalog.id(idx));
     match cursor {
         None => 0..limit.min(matched.len()),
         Some(Cursor::After(d, id)) => {
@@ -116,7 +111,7 @@ mod tests {
     use crate::incidents::model::tests::sample;
 
     fn ids(cat: &Catalog, matched: &[u32], r: Range<usize>) -> Vec<String> {
-        matched[r].iter().map(|&i| cat.get(i).id.clone()).collect()
+        matched[r].iter().map(|&i| cat.id(i).to_string()).collect()
     }
 
     #[test]
@@ -157,7 +152,7 @@ mod tests {
         let mut cursor = Cursor::after(&before, all[first.end - 1]);
 
         // incidents arrive before and after the cursor, on the same days too
-        let mut grown = before.incidents().to_vec();
+        let mut grown = before.incidents();
         grown.extend((0..30).map(|n| sample(&format!("B-{n:03}"), 36.0, 35.0, &day(n * 3))));
         let after = Catalog::new(grown);
         let all: Vec<u32> = (0..after.len() as u32).collect();

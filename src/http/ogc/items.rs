@@ -14,8 +14,9 @@ use serde_json::{json, Value};
 use super::collections::Collection;
 use super::cursor::{self, Cursor};
 use super::{format_only, link, only, take_format, Base, DEFAULT_LIMIT, JSON, MAX_LIMIT};
-use crate::export::Format;
+use crate::export::{geojson as collection, Format};
 use crate::gazetteer::{Gazetteer, Place, Region};
+use crate::http::incidents::{streamed, ONE_BUFFER};
 use crate::http::params::Params;
 use crate::http::{typed, ApiError, AppState, GEOJSON};
 use crate::incidents::query::{parse_bbox, parse_datetime};
@@ -113,15 +114,27 @@ fn page_body_from(
     returned: usize,
     features: impl FnOnce(&mut Vec<u8>),
 ) -> Vec<u8> {
-    let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let links = serde_json::to_string(links).unwrap_or_else(|_| "[]".into());
-    let mut out = format!(
-        "{{\"type\":\"FeatureCollection\",\"numberMatched\":{matched},\"numberReturned\":{returned},\"timeStamp\":\"{time}\",\"links\":{links},\"features\":["
-    )
-    .into_bytes();
+    let mut out = page_head(matched, links, returned, chrono::Utc::now());
     features(&mut out);
     out.extend_from_slice(b"]}");
     out
+}
+
+/// A page up to `"features":[`. `time` is the `timeStamp`: for incidents, when the catalogue
+/// snapshot the page is read from was made, so the same page of the same data is the same
+/// bytes (its ETag stays valid).
+fn page_head(
+    matched: usize,
+    links: &[Value],
+    returned: usize,
+    time: chrono::DateTime<chrono::Utc>,
+) -> Vec<u8> {
+    let time = time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let links = serde_json::to_string(links).unwrap_or_else(|_| "[]".into());
+    format!(
+        "{{\"type\":\"FeatureCollection\",\"numberMatched\":{matched},\"numberReturned\":{returned},\"timeStamp\":\"{time}\",\"links\":{links},\"features\":["
+    )
+    .into_bytes()
 }
 
 pub async fn items(
@@ -195,7 +208,9 @@ pub async fn items(
                 ));
             }
             if hits {
-                page_body(matched.len(), &links, &[])
+                let mut body = page_head(matched.len(), &links, 0, catalog.made());
+                body.extend_from_slice(b"]}");
+                body
             } else {
                 let range = cursor::page(&catalog, &matched, cursor.as_ref(), limit);
                 if range.end < matched.len() && !range.is_empty() {
@@ -207,14 +222,16 @@ pub async fn items(
                     next_prev(&mut links, "prev", "cursor", prev.encode());
                 }
                 let page = &matched[range];
-                page_body_from(matched.len(), &links, page.len(), |out| {
-                    for (n, &idx) in page.iter().enumerate() {
-                        if n > 0 {
-                            out.push(b',');
-                        }
-                        out.extend_from_slice(catalog.feature(idx));
-                    }
-                })
+                let head = page_head(matched.len(), &links, page.len(), catalog.made());
+                if page.len() > ONE_BUFFER {
+                    let chunks =
+                        collection::features_chunks(catalog, head, page.to_vec(), b"]}".to_vec());
+                    return Ok(streamed(GEOJSON, chunks));
+                }
+                let mut body = head;
+                collection::push_features(&mut body, &catalog, page, true);
+                body.extend_from_slice(b"]}");
+                body
             }
         }
         Collection::Places | Collection::Regions => {
