@@ -23,6 +23,9 @@
 #      two servers round by round, then ours only on /api/incidents and a vector tile;
 #   4. measures the full GeoJSON export (plain, gzip, brotli) and our peak RSS (VmHWM).
 # Results: OUT/results.json (every run and the medians), OUT/results.md (the table, also printed).
+# The body is one { … } block, so bash reads all of it before running: editing this file while a
+# run is going cannot change that run.
+{
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -113,6 +116,8 @@ free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 now_ns() { date +%s%N; }
+# the 1-minute load average: other work on the machine disturbs the figures
+load1() { cut -d' ' -f1 /proc/loadavg; }
 secs_since() { echo "$(( $(now_ns) - $1 ))" | awk '{printf "%.3f", $1 / 1e9}'; }
 # wait_http URL SECONDS PID: until URL answers 2xx; fails when the process died or time ran out
 wait_http() {
@@ -132,10 +137,11 @@ records=$out/records.jsonl
 record() { printf '%s\n' "$1" >>"$records"; }
 # wrk_run COUNT CASE SERVER ROUND URL: one measured wrk run, recorded
 wrk_run() {
-  local line
+  local line load1
+  load1=$(load1)
   line=$(wrk -t2 -c2 -d"${duration}s" --timeout 30s -s "$here/report.lua" "$5" | sed -n 's/^BENCH //p')
   [ -n "$line" ] || { echo "wrk gave no result for $5" >&2; exit 1; }
-  record "{\"count\":$1,\"case\":\"$2\",\"server\":\"$3\",\"round\":$4,\"url\":\"$5\",\"wrk\":$line}"
+  record "{\"count\":$1,\"case\":\"$2\",\"server\":\"$3\",\"round\":$4,\"url\":\"$5\",\"load1_before\":$load1,\"wrk\":$line}"
   log "  $2 $3 round $4: $(echo "$line" | /usr/bin/python3 -c 'import json, sys; r = json.load(sys.stdin); print("%.0f req/s, p50 %.2f ms, p99 %.2f ms, %d non-2xx" % (r["rps"], r["p50_ms"], r["p99_ms"], r["non2xx"]))')"
 }
 warm() { wrk -t2 -c2 -d"${warmup}s" --timeout 30s "$1" >/dev/null; }
@@ -244,13 +250,14 @@ for n in "${counts[@]}"; do
   # ours: start-up time from the process start until /healthz answers
   oport=$(free_port)
   ours=http://127.0.0.1:$oport
+  load_before=$(load1)
   t=$(now_ns)
   "$bin" serve --data "$ours_dir" --addr "127.0.0.1:$oport" >"$data/ours.log" 2>&1 &
   opid=$!
   pids+=("$opid")
   wait_http "$ours/healthz" 300 "$opid" \
     || { echo "incident-map did not start:" >&2; tail -30 "$data/ours.log" >&2; exit 1; }
-  record "{\"count\":$n,\"case\":\"startup\",\"seconds\":$(secs_since "$t"),\"rss_kb\":$(vm_kb "$opid" VmRSS)}"
+  record "{\"count\":$n,\"case\":\"startup\",\"seconds\":$(secs_since "$t"),\"load1_before\":$load_before,\"rss_kb\":$(vm_kb "$opid" VmRSS)}"
   log "ours up in $(secs_since "$t") s (healthz: $(curl -s "$ours/healthz"))"
 
   # the same answer from both?
@@ -313,7 +320,7 @@ EOF
       "$ours/api/export?format=geojson")
     set -- $w
     [ "$1" = 200 ] || { echo "export ($enc) answered $1" >&2; exit 1; }
-    record "{\"count\":$n,\"case\":\"export_geojson\",\"encoding\":\"$enc\",\"bytes\":$2,\"seconds\":$3}"
+    record "{\"count\":$n,\"case\":\"export_geojson\",\"load1_after\":$(load1),\"encoding\":\"$enc\",\"bytes\":$2,\"seconds\":$3}"
     log "export $enc: $2 bytes in $3 s"
   done
   record "{\"count\":$n,\"case\":\"rss_after_export\",\"vmhwm_kb\":$(vm_kb "$opid" VmHWM)}"
@@ -321,3 +328,5 @@ EOF
 done
 
 /usr/bin/python3 "$here/summarise.py" "$out"
+exit
+}
