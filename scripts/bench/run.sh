@@ -163,9 +163,8 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
 lock = open("Cargo.lock").read().split("[[package]]")
 def crate(name):
-    for p in lock:
-        if f'\nname = "{name}"\n' in p:
-            return p.split('version = "', 1)[1].split('"', 1)[0]
+    return ", ".join(p.split('version = "', 1)[1].split('"', 1)[0]
+                     for p in lock if f'\nname = "{name}"\n' in p)
 meta = {
     "date_utc": run("date", "-u", "+%Y-%m-%dT%H:%M:%SZ"),
     "command": "scripts/bench/run.sh $args".strip(),
@@ -179,7 +178,7 @@ meta = {
                  "spatialite": "$spatialite_version", "gdal": run("ogr2ogr", "--version"),
                  "wrk": run("sh", "-c", "wrk -v 2>&1 | head -1"), "rustc": run("rustc", "--version"),
                  "rusqlite": crate("rusqlite"), "libsqlite3-sys (bundled SQLite)": crate("libsqlite3-sys"),
-                 "axum": crate("axum"), "rstar": crate("rstar")},
+                 "axum": crate("axum")},
     "import_subcommand": bool($import_help),
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=1)

@@ -32,6 +32,7 @@ def median_wrk(runs):
         "non2xx": sum(x["non2xx"] for x in w),
         "socket_errors": sum(x["socket_errors"] for x in w),
         "rps_each": [round(x["rps"], 1) for x in w],
+        "load1_before": [r["load1_before"] for r in runs if "load1_before" in r],
     }
 
 
@@ -57,6 +58,7 @@ def summarise_size(recs):
         "fill": one("fill"),
         "ogr2ogr_spatialite": one("ogr2ogr_spatialite"),
         "startup_s": (one("startup") or {}).get("seconds"),
+        "startup_load1_before": (one("startup") or {}).get("load1_before"),
         "rss_after_load_kb": (one("rss_after_load") or {}).get("vmhwm_kb"),
         "rss_after_export_kb": (one("rss_after_export") or {}).get("vmhwm_kb"),
         "pygeoapi_vmhwm_kb_sum": (one("pygeoapi_rss") or {}).get("vmhwm_kb_sum"),
@@ -140,13 +142,17 @@ def markdown(meta, sizes, tgt):
                 return "–"
             extra = f", {w['non2xx']} non-2xx" if w["non2xx"] else ""
             extra += f", {w['socket_errors']} socket errors" if w["socket_errors"] else ""
+            loads = w.get("load1_before") or []
+            if loads:
+                extra += f" (load {min(loads):.1f}–{max(loads):.1f})"
             return f"{w['rps']:,.0f} req/s; p50 {w['p50_ms']:.2f} ms, p99 {w['p99_ms']:.2f} ms{extra}"
         return f
 
     st = meta["settings"]
     lines.append(f"wrk {st['wrk']}, {st['duration_s']} s per run after a {st['warmup_s']} s warm-up, "
                  f"medians of {st['rounds']} round(s) (the two servers alternating round by round); "
-                 f"seed {st['seed']}.")
+                 f"seed {st['seed']}. Load: the machine's 1-minute load average before the runs "
+                 "(below 1 on an otherwise idle machine).")
     lines.append("")
     lines.append(head)
     lines.append(sep)
@@ -172,7 +178,10 @@ def markdown(meta, sizes, tgt):
         return wrk_cell("tile_ours")(s) if s["tile_ours"] else f"skipped: {s['tile_skipped']}"
     tile_path = next((s["tile_path"] for s in sizes.values() if s["tile_path"]), "/tiles/incidents/8/…")
     row(f"tile `{tile_path}` (Aleppo), ours", tile)
-    row("start-up until /healthz answers", lambda s: f"{s['startup_s']:.2f} s")
+    def startup(s):
+        load = s["startup_load1_before"]
+        return f"{s['startup_s']:.2f} s" + (f" (load {load:.1f})" if load is not None else "")
+    row("start-up until /healthz answers", startup)
     row("peak RSS (VmHWM) after the load / after the exports",
         lambda s: f"{s['rss_after_load_kb'] / 1024:,.0f} / {s['rss_after_export_kb'] / 1024:,.0f} MiB")
     row("pygeoapi peak RSS (gunicorn master + 2 workers, summed)",
