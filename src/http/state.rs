@@ -228,39 +228,4 @@ impl AppState {
         self.commit(&[], &[id]);
         Ok(())
     }
-
-    /// Stores `incidents` by id in one transaction (an id already stored is replaced, a new
-    /// one added; all or nothing) and puts them in the catalogue; answers (inserted, updated).
-    /// An id given twice counts once as inserted (when new), then as updated.
-    pub fn import(&self, incidents: Vec<Incident>) -> Result<(usize, usize), WriteError> {
-        for inc in &incidents {
-            inc.validate().map_err(WriteError::Invalid)?;
-        }
-        let mut store = self.store();
-        let catalog = self.catalog();
-        let mut seen = std::collections::HashSet::new();
-        let inserted = incidents
-            .iter()
-            .filter(|i| catalog.position(&i.id).is_none() && seen.insert(i.id.as_str()))
-            .count();
-        let updated = incidents.len() - inserted;
-        store.upsert(&incidents, &[])?;
-        self.swap(|all| {
-            let mut at: std::collections::HashMap<String, usize> = all
-                .iter()
-                .enumerate()
-                .map(|(n, i)| (i.id.clone(), n))
-                .collect();
-            for inc in incidents {
-                match at.get(&inc.id) {
-                    Some(&n) => all[n] = inc,
-                    None => {
-                        at.insert(inc.id.clone(), all.len());
-                        all.push(inc);
-                    }
-                }
-            }
-        });
-        Ok((inserted, updated))
-    }
 }
