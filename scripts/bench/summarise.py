@@ -47,6 +47,7 @@ def summarise_size(recs):
         return [r for r in recs if r["case"] == case and r.get("server") == server and "wrk" in r]
 
     s = {
+        "count": recs[0]["count"],
         "ogc_items_ours": median_wrk(runs("ogc_items", "ours")),
         "ogc_items_pygeoapi": median_wrk(runs("ogc_items", "pygeoapi")),
         "api_incidents_ours": median_wrk(runs("api_incidents", "ours")),
@@ -144,7 +145,8 @@ def markdown(meta, sizes, tgt):
             extra += f", {w['socket_errors']} socket errors" if w["socket_errors"] else ""
             loads = w.get("load1_before") or []
             if loads:
-                extra += f" (load {min(loads):.1f}–{max(loads):.1f})"
+                lo, hi = min(loads), max(loads)
+                extra += f" (load {lo:.1f})" if lo == hi else f" (load {lo:.1f}–{hi:.1f})"
             return f"{w['rps']:,.0f} req/s; p50 {w['p50_ms']:.2f} ms, p99 {w['p99_ms']:.2f} ms{extra}"
         return f
 
@@ -200,10 +202,11 @@ def markdown(meta, sizes, tgt):
     row("the same with `Accept-Encoding: br`", export("br"))
 
     def fill(s):
-        f = s["fill"]
-        how = "`incident-map import`" if f["method"] == "import" else "synthetic example"
-        return f"{float(f['seconds']):.1f} s ({how})"
-    row("filling our data directory", fill)
+        f = dict(s["fill"], count=s["count"])
+        how = "`incident-map import` of the GeoJSONL" if f["method"] == "import" else "synthetic example"
+        secs = float(f["seconds"])
+        return f"{secs:.1f} s, {f['count'] / secs:,.0f} incidents/s ({how})"
+    row("filling our data directory (N incidents)", fill)
     row("GeoJSONL → SpatiaLite with ogr2ogr (for pygeoapi)",
         lambda s: f"{float(s['ogr2ogr_spatialite']['seconds']):.1f} s")
 
