@@ -48,6 +48,12 @@ enum Command {
     /// Store incidents from GeoJSON, GeoJSON Lines or ACLED-style CSV files, by id: a new id is
     /// added, a known one replaced. A running service sees them after its next start.
     Import(ImportArgs),
+    /// Copy the data directory's database to FILE, also while the service runs (a consistent
+    /// snapshot of the last acknowledged write), and print how many incidents it holds.
+    Backup(BackupArgs),
+    /// Replace the data directory's database with a backup, after checking it; the service
+    /// must be stopped.
+    Restore(RestoreArgs),
 }
 
 #[derive(Args)]
@@ -68,6 +74,42 @@ struct ServeArgs {
     /// without one, writes are refused.
     #[arg(long, env = "INCIDENT_MAP_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Refuse every write with 403, even with a valid token (the variable takes true/false,
+    /// 1/0, yes/no, on/off).
+    #[arg(long, env = "INCIDENT_MAP_READ_ONLY",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    read_only: bool,
+    /// Let pages of this origin (scheme://host[:port]) call the API, writes included (CORS);
+    /// repeat it for more, or give `*` alone to let any origin read (GET, HEAD) but not write.
+    /// Without it no CORS header is sent.
+    #[arg(long, env = "INCIDENT_MAP_CORS_ORIGIN", value_delimiter = ',')]
+    cors_origin: Vec<String>,
+    /// Largest request body a route accepts unless it sets its own (bytes; K, M, G are
+    /// binary units). POST /api/articles keeps its own: 1 MB of text, 6 MB as JSON.
+    #[arg(long, env = "INCIDENT_MAP_MAX_BODY", default_value = "2M",
+          value_parser = incident_map::http::limits::parse_size)]
+    max_body: usize,
+    /// Longest wait for a response to begin (e.g. 30s, 500ms, 2m); a download that has begun
+    /// is not cut.
+    #[arg(long, env = "INCIDENT_MAP_REQUEST_TIMEOUT", default_value = "30s",
+          value_parser = incident_map::http::limits::parse_duration)]
+    request_timeout: std::time::Duration,
+    /// Exports sent at once; one more is answered 503 with Retry-After.
+    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_EXPORTS",
+          default_value_t = incident_map::http::limits::DEFAULT_MAX_CONCURRENT_EXPORTS,
+          value_parser = incident_map::http::limits::parse_count)]
+    max_concurrent_exports: usize,
+    /// Writes handled at once; one more is answered 503 with Retry-After.
+    #[arg(long, env = "INCIDENT_MAP_MAX_CONCURRENT_WRITES",
+          default_value_t = incident_map::http::limits::DEFAULT_MAX_CONCURRENT_WRITES,
+          value_parser = incident_map::http::limits::parse_count)]
+    max_concurrent_writes: usize,
+    /// Most incidents in one export (GET /api/export); more is a 400 asking for a narrower
+    /// filter.
+    #[arg(long, env = "INCIDENT_MAP_MAX_EXPORT",
+          default_value_t = incident_map::http::limits::DEFAULT_MAX_EXPORT,
+          value_parser = incident_map::http::limits::parse_count)]
+    max_export: usize,
 }
 
 #[derive(Args)]
@@ -162,6 +204,28 @@ struct ImportArgs {
     data: DataArgs,
 }
 
+#[derive(Args)]
+struct BackupArgs {
+    /// The backup file to write (a single SQLite file).
+    file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// A file written by `incident-map backup`.
+    file: PathBuf,
+    /// Replace the data directory's database if it has one.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -178,6 +242,8 @@ fn main() -> ExitCode {
         Command::Ingest(a) => ingest(a),
         Command::Eval(a) => eval(a),
         Command::Import(a) => import(a),
+        Command::Backup(a) => backup(a),
+        Command::Restore(a) => restore(a),
     };
     match result {
         Ok(code) => code,
@@ -189,10 +255,24 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let options = incident_map::http::Options {
+        limits: incident_map::http::Limits {
+            max_body: args.max_body,
+            request_timeout: args.request_timeout,
+            max_concurrent_exports: args.max_concurrent_exports,
+            max_concurrent_writes: args.max_concurrent_writes,
+            max_export: args.max_export,
+        },
+        read_only: args.read_only,
+        cors: incident_map::http::Cors::from_origins(&args.cors_origin)
+            .map_err(|e| anyhow::anyhow!("--cors-origin: {e}"))?,
+    };
     let state = AppState::open(&args.data.data)
         .with_context(|| format!("opening data directory {}", args.data.data.display()))?
         .with_token(args.token);
-    let writes = if state.writes_enabled() {
+    let writes = if options.read_only {
+        "disabled (--read-only)"
+    } else if state.writes_enabled() {
         "enabled (bearer token set)"
     } else {
         "disabled (no token)"
@@ -203,11 +283,22 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("binding {}", args.addr))?;
         let addr = listener.local_addr()?;
+        let l = &options.limits;
+        eprintln!(
+            "incident-map: limits: body {} bytes, request timeout {:?}, {} exports and {} \
+             writes at once, {} incidents per export; CORS {:?}",
+            l.max_body,
+            l.request_timeout,
+            l.max_concurrent_exports,
+            l.max_concurrent_writes,
+            l.max_export,
+            options.cors
+        );
         eprintln!(
             "incident-map: {} incidents, writes {writes}, listening on http://{addr}/",
             state.catalog().len()
         );
-        axum::serve(listener, incident_map::app(state))
+        axum::serve(listener, incident_map::http::app_with(state, &options))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving")?;
@@ -532,4 +623,28 @@ fn summary_line(s: &incident_map::import::Summary, elapsed: std::time::Duration)
         s.invalid,
         s.read as f64 / secs.max(1e-9)
     )
+}
+
+fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
+    let s = incident_map::incidents::backup::backup(&args.data.data, &args.file, args.force)?;
+    println!(
+        "backed up {} incidents ({} articles, {} bytes) to {}",
+        s.incidents,
+        s.articles,
+        s.bytes,
+        args.file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
+    let s = incident_map::incidents::backup::restore(&args.file, &args.data.data, args.force)?;
+    println!(
+        "restored {} incidents ({} articles) from {} into {}",
+        s.incidents,
+        s.articles,
+        args.file.display(),
+        args.data.data.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

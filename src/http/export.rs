@@ -1,4 +1,6 @@
 //! `GET /api/export?format=…` with the listing's filters: a download, streamed in chunks.
+//! One export holds at most `--max-export` incidents ([`ExportCap`]); more is a 400 asking
+//! for a narrower filter or pages (`limit` and `offset`).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -8,9 +10,11 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 use bytes::Bytes;
 
+use super::limits::{ExportCap, DEFAULT_MAX_EXPORT};
 use super::params::Params;
 use super::{ApiError, AppState};
 use crate::export::{self, Format};
@@ -23,7 +27,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/export", get(export))
 }
 
-async fn export(State(state): State<AppState>, mut params: Params) -> Result<Response, ApiError> {
+async fn export(
+    State(state): State<AppState>,
+    cap: Option<Extension<ExportCap>>,
+    mut params: Params,
+) -> Result<Response, ApiError> {
+    let cap = cap.map_or(DEFAULT_MAX_EXPORT, |Extension(ExportCap(n))| n);
     let format = match params.take("format")? {
         None => Format::GeoJson,
         Some(f) => Format::parse(&f).map_err(|d| ApiError::bad_request("invalid format", d))?,
@@ -31,7 +40,20 @@ async fn export(State(state): State<AppState>, mut params: Params) -> Result<Res
     let filter = Filter::parse(&params.0, state.gazetteer(), &[])?;
     let catalog = state.catalog();
     let matched = filter.select(&catalog, state.gazetteer());
-    let positions = filter.page(&matched, None).to_vec();
+    let positions = filter.page(&matched, None);
+    if positions.len() > cap {
+        return Err(ApiError::bad_request(
+            "export too large",
+            format!(
+                "{} incidents would be exported ({} match the filter); one export holds at most \
+                 {cap} (the server's --max-export): narrow the filter (bbox, region, datetime, \
+                 event_type, …) or take it in parts with limit and offset",
+                positions.len(),
+                matched.len()
+            ),
+        ));
+    }
+    let positions = positions.to_vec();
     let file_name = format!("{}.{}", file_stem(&filter), format.extension());
     let (body, length) = body(format, catalog, positions).await?;
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))

@@ -95,6 +95,15 @@ fn parse_stack(stack: &str) -> Result<Vec<&str>, ApiError> {
         ));
     }
     for font in &fonts {
+        if !font.is_empty() && (!super::web::is_safe(font) || font.contains('/')) {
+            return Err(ApiError::bad_request(
+                "invalid font stack",
+                format!(
+                    "{font:?} is not a font name; the fonts are {}",
+                    available().join(", ")
+                ),
+            ));
+        }
         if font.is_empty() || GLYPHS.get_dir(font).is_none() {
             return Err(ApiError::NotFound(format!(
                 "no font {font:?}; the fonts are {}",

@@ -15,8 +15,10 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use include_dir::{include_dir, Dir};
+
+use super::ApiError;
 
 /// The page and its assets, as gathered by `build.rs`.
 static ASSETS: Dir<'static> = include_dir!("$OUT_DIR/web");
@@ -60,11 +62,14 @@ async fn index(headers: HeaderMap) -> Response {
 
 async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
     if !is_safe(&path) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad request",
-            format!("invalid asset path {path}"),
-        );
+        return ApiError::bad_request(
+            "invalid asset path",
+            format!(
+                "{path:?}: a path under /assets/ is made of plain names separated by /, without \
+                 . or .. segments, backslashes, colons or control characters"
+            ),
+        )
+        .into_response();
     }
     match ASSETS.get_file(&path) {
         Some(file) => {
@@ -82,11 +87,13 @@ async fn countries(headers: HeaderMap) -> Response {
 }
 
 /// A relative path made only of plain names: no `..`, `.`, empty segment,
-/// backslash or drive prefix.
-fn is_safe(path: &str) -> bool {
+/// backslash, drive prefix or control character (NUL included). The files are embedded, so
+/// nothing outside them can be read anyway; this answers such paths with a 400.
+pub(crate) fn is_safe(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\\')
         && !path.contains(':')
+        && !path.chars().any(char::is_control)
         && path
             .split('/')
             .all(|segment| !segment.is_empty() && segment != "." && segment != "..")
@@ -176,19 +183,7 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> String {
 }
 
 fn not_found(path: &str) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "not found",
-        format!("no asset {path}"),
-    )
-}
-
-fn error(status: StatusCode, error: &str, detail: String) -> Response {
-    (
-        status,
-        Json(serde_json::json!({ "error": error, "detail": detail })),
-    )
-        .into_response()
+    ApiError::NotFound(format!("no asset {path}")).into_response()
 }
 
 #[cfg(test)]
@@ -208,7 +203,11 @@ mod tests {
             "a//b",
             "/etc/passwd",
             "..\\x",
+            "a\\..\\..\\b",
             "C:/x",
+            "app.js\0",
+            "\0",
+            "a/\n/b",
         ] {
             assert!(!is_safe(bad), "{bad:?} should be rejected");
         }

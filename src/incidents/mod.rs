@@ -3,6 +3,7 @@
 //!
 //! Not for: HTTP (see `http`) or output formats (see `export`).
 
+pub mod backup;
 pub mod index;
 pub mod model;
 pub mod query;

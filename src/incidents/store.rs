@@ -36,6 +36,8 @@ pub enum StoreError {
 
 pub struct Store {
     conn: Connection,
+    /// the database file, so a scan can read it through more connections (none in memory)
+    path: Option<PathBuf>,
 }
 
 const SCHEMA: &str = "
@@ -129,10 +131,13 @@ impl Store {
             path: dir.to_path_buf(),
             source,
         })?;
-        let conn = Connection::open(dir.join(DB_FILE))?;
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Store::init(conn)
+        let mut store = Store::init(conn)?;
+        store.path = Some(path);
+        Ok(store)
     }
 
     /// A throwaway store, for tests and one-shot commands.
@@ -150,7 +155,7 @@ impl Store {
             conn.execute_batch("ALTER TABLE incidents ADD COLUMN feature BLOB")?;
         }
         conn.execute_batch(UNENCODED_INDEX)?;
-        let mut store = Store { conn };
+        let mut store = Store { conn, path: None };
         let filled = store.fill_features()?;
         if filled > 0 {
             tracing::info!(
@@ -361,11 +366,103 @@ impl Store {
         &self,
         mut f: impl FnMut(StoredRow<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare(
+        scan_rows(&self.conn, None, &mut f)
+    }
+
+    /// Like [`Store::scan`], in `parts` ranges of rows read at the same time by as many threads
+    /// and connections (one part for a store in memory or a small one). Each part starts from
+    /// `init()`; the results come in rowid order. Should another process commit while the
+    /// parts are read, they are read again as one, so the result is one consistent state.
+    pub fn scan_parts<T: Send>(
+        &self,
+        parts: usize,
+        init: impl Fn(usize) -> T + Sync,
+        f: impl Fn(&mut T, StoredRow<'_>) -> Result<(), StoreError> + Sync,
+    ) -> Result<Vec<T>, StoreError> {
+        let bounds: (Option<i64>, Option<i64>) =
+            self.conn
+                .query_row("SELECT min(rowid), max(rowid) FROM incidents", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        let one = || -> Result<Vec<T>, StoreError> {
+            let size = bounds.1.zip(bounds.0).map_or(0, |(hi, lo)| hi - lo + 1);
+            let mut t = init(size.max(0) as usize);
+            scan_rows(&self.conn, None, &mut |r| f(&mut t, r))?;
+            Ok(vec![t])
+        };
+        let (Some(lo), Some(hi), Some(path)) = (bounds.0, bounds.1, self.path.as_ref()) else {
+            return one();
+        };
+        if parts < 2 || hi - lo < 10_000 {
+            return one();
+        }
+        let mut conns = vec![];
+        for _ in 1..parts {
+            let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            c.busy_timeout(std::time::Duration::from_secs(5))?;
+            conns.push(c);
+        }
+        let version = |c: &Connection| -> Result<i64, StoreError> {
+            Ok(c.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        };
+        let mut before = vec![version(&self.conn)?];
+        for c in &conns {
+            before.push(version(c)?);
+        }
+        let step = (hi - lo) / parts as i64 + 1;
+        let range = |k: usize| (lo + k as i64 * step, lo + (k as i64 + 1) * step - 1);
+        let (init, f) = (&init, &f);
+        let (first, rest) = std::thread::scope(|s| {
+            let handles: Vec<_> = conns
+                .into_iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    s.spawn(move || {
+                        let (a, b) = range(k + 1);
+                        let mut t = init((b - a + 1) as usize);
+                        let done = scan_rows(&c, Some((a, b)), &mut |r| f(&mut t, r));
+                        (done.map(|()| t), c)
+                    })
+                })
+                .collect();
+            let (a, b) = range(0);
+            let mut t = init((b - a + 1) as usize);
+            let first = scan_rows(&self.conn, Some((a, b)), &mut |r| f(&mut t, r)).map(|()| t);
+            let rest: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
+            (first, rest)
+        });
+        let mut out = vec![first?];
+        let mut after = vec![version(&self.conn)?];
+        for part in rest {
+            let (t, c) = part.map_err(|_| StoreError::Corrupt {
+                id: String::new(),
+                detail: "a reading thread failed".into(),
+            })?;
+            out.push(t?);
+            after.push(version(&c)?);
+        }
+        if before != after {
+            tracing::info!("the store changed while it was read; reading it again");
+            drop(out);
+            return one();
+        }
+        Ok(out)
+    }
+}
+
+/// Reads the catalogue's columns of every row, or of the rows whose rowid is in `range`.
+fn scan_rows(
+    conn: &Connection,
+    range: Option<(i64, i64)>,
+    f: &mut dyn FnMut(StoredRow<'_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    {
+        let mut stmt = conn.prepare(
             "SELECT id, event_date, event_date_end, event_type, review, admin1, admin1_ar, \
-             actor1, lon, lat, feature FROM incidents",
+             actor1, lon, lat, feature FROM incidents WHERE rowid BETWEEN ?1 AND ?2",
         )?;
-        let mut rows = stmt.query([])?;
+        let (a, b) = range.unwrap_or((i64::MIN, i64::MAX));
+        let mut rows = stmt.query([a, b])?;
         while let Some(r) = rows.next()? {
             let text = |i: usize| -> Result<&str, StoreError> {
                 r.get_ref(i)?.as_str().map_err(|e| conversion(i, e))
@@ -403,8 +500,8 @@ impl Store {
                 feature,
             })?;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 fn conversion(i: usize, e: rusqlite::types::FromSqlError) -> StoreError {
