@@ -185,9 +185,9 @@ def markdown(meta, sizes, tgt):
         return f"{s['startup_s']:.2f} s" + (f" (load {load:.1f})" if load is not None else "")
     row("start-up until /healthz answers", startup)
     row("peak RSS (VmHWM) after the load / after the exports",
-        lambda s: f"{s['rss_after_load_kb'] / 1024:,.0f} / {s['rss_after_export_kb'] / 1024:,.0f} MiB")
+        lambda s: f"{s['rss_after_load_kb'] * 1024 / MB:,.0f} / {s['rss_after_export_kb'] * 1024 / MB:,.0f} MB")
     row("pygeoapi peak RSS (gunicorn master + 2 workers, summed)",
-        lambda s: f"{s['pygeoapi_vmhwm_kb_sum'] / 1024:,.0f} MiB")
+        lambda s: f"{s['pygeoapi_vmhwm_kb_sum'] * 1024 / MB:,.0f} MB")
 
     def export(enc):
         def f(s):
