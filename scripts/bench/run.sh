@@ -6,7 +6,7 @@
 #   scripts/bench/run.sh --quick              # 10,000 incidents, 3 s per run: a smoke test
 #
 # Options: --count N (repeatable), --seed S (42), --duration SECONDS (15), --warmup SECONDS (3),
-# --rounds R (3), --out DIR (target/bench), --quick.
+# --rounds R (3), --out DIR (target/bench; target/bench-quick with --quick), --quick.
 #
 # From a fresh clone it installs what is missing (as root on Debian: wrk, gdal-bin,
 # libsqlite3-mod-spatialite, python3-venv, curl), makes a venv with Debian's python3 and the pinned
@@ -37,7 +37,7 @@ seed=42
 duration=15
 warmup=3
 rounds=3
-out=target/bench
+out=
 quick=0
 usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -56,7 +56,9 @@ done
 if [ "$quick" = 1 ]; then
   [ ${#counts[@]} -gt 0 ] || counts=(10000)
   duration=3 warmup=1 rounds=1
+  out=${out:-target/bench-quick}
 fi
+out=${out:-target/bench}
 [ ${#counts[@]} -gt 0 ] || counts=(100000 1000000)
 for n in "${counts[@]}" "$seed" "$duration" "$warmup" "$rounds"; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "run.sh: '$n' is not a whole number" >&2; exit 2; }
