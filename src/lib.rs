@@ -9,5 +9,6 @@ pub mod gazetteer;
 pub mod http;
 pub mod import;
 pub mod incidents;
+pub mod tiles;
 
 pub use http::{app, AppState};

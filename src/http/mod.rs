@@ -20,6 +20,7 @@ pub mod places;
 pub mod regions;
 pub mod security;
 pub mod state;
+pub mod tiles;
 pub mod web;
 
 use axum::http::{header, HeaderValue};
@@ -67,6 +68,7 @@ pub fn app_with(state: AppState, options: &Options) -> Router {
         .merge(web::router())
         .merge(glyphs::router())
         .merge(places::router())
+        .merge(tiles::router())
         .fallback(|| async { ApiError::NotFound("no such path".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(

@@ -5,6 +5,10 @@
 // OpenStreetMap background, requested only when the user switches it on.
 // Text from data reaches the page through textContent / createElement only.
 //
+// Above a number of matches (TILES_ABOVE, or ?tiles_above=N in the URL) the map stops loading
+// every incident and draws the server's clustered vector tiles for the same filters instead; the
+// list then shows the latest LIST_LIMIT matches and the popups fetch their incident.
+//
 // The filters live in the URL's query (?region=idlib&from=…&types=…&lang=ar),
 // the view in its hash (#zoom/lat/lon): a link reproduces what is shown, and
 // back and forward step through the filter changes.
@@ -20,7 +24,9 @@ import {
 import {
   EVENT_TYPES, OTHER_COLOUR, eventTypeName, language, number, setLanguage, subEventTypeName, t,
 } from './i18n.js';
-import { EMPTY, OSM, buildStyle, labelText } from './style.js';
+import {
+  EMPTY, OSM, buildStyle, incidentTiles, labelText, tileLayers,
+} from './style.js';
 import { renderTimeline } from './timeline.js';
 
 const SYRIA_BOUNDS = [[35.5, 32.2], [42.5, 37.4]];
@@ -28,6 +34,8 @@ const SYRIA_BOUNDS = [[35.5, 32.2], [42.5, 37.4]];
 const INCIDENT_LIMIT = 100000;
 /** Rows of the list; the map still shows every match. */
 const LIST_LIMIT = 1000;
+/** Above this many matches the map draws vector tiles instead of loading every incident. */
+const TILES_ABOVE = 20000;
 const EXPORT_FORMATS = [
   ['geojson', 'GeoJSON'],
   ['geojsonl', 'GeoJSON Lines'],
@@ -71,6 +79,9 @@ let request = 0;
 let shown = EMPTY;
 let timelineFeatures = [];
 let typeCounts = new globalThis.Map();
+/** Matches of the filter when the list shows only some of them (tile mode). */
+let listTotal = null;
+let tileMode = false;
 
 // ---------------------------------------------------------------- helpers
 
@@ -150,7 +161,9 @@ function boundsOf(feature) {
 
 /** The filters and the language, as in the URL's query. */
 function emptyState() {
-  return { region: '', bbox: null, from: '', to: '', types: [], review: '', lang: 'en', osm: false };
+  return {
+    region: '', bbox: null, from: '', to: '', types: [], review: '', lang: 'en', osm: false, tilesAbove: null,
+  };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -167,6 +180,8 @@ function readState(search) {
   state.review = ['curated', 'extracted'].includes(q.get('review')) ? q.get('review') : '';
   state.lang = q.get('lang') === 'ar' ? 'ar' : 'en';
   state.osm = q.get('osm') === '1';
+  const tilesAbove = Number(q.get('tiles_above') ?? '');
+  if (q.has('tiles_above') && Number.isInteger(tilesAbove) && tilesAbove >= 0) state.tilesAbove = tilesAbove;
   return state;
 }
 
@@ -180,6 +195,7 @@ function writeState(state) {
   if (state.review) q.set('review', state.review);
   if (state.lang !== 'en') q.set('lang', state.lang);
   if (state.osm) q.set('osm', '1');
+  if (state.tilesAbove !== null) q.set('tiles_above', String(state.tilesAbove));
   return q.toString();
 }
 
@@ -328,7 +344,9 @@ function openPopup(ids, lngLat) {
 /** Highlights an incident on the map and in the list. */
 function select(id) {
   selectedId = id;
-  if (map.getLayer('incident-selected')) map.setFilter('incident-selected', ['==', ['get', 'id'], id]);
+  for (const layer of ['incident-selected', 'tile-selected']) {
+    if (map.getLayer(layer)) map.setFilter(layer, ['==', ['get', 'id'], id]);
+  }
   for (const button of ui.list.querySelectorAll('button[aria-current]')) button.removeAttribute('aria-current');
   if (!id) return;
   const row = ui.list.querySelector(`button[data-id="${CSS.escape(id)}"]`);
@@ -351,6 +369,72 @@ map.on('click', 'clusters', async (event) => {
 for (const layer of ['incidents', 'clusters']) {
   map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+}
+
+// ---------------------------------------------------------------- tile mode
+
+/** One incident as the API gives it (for a popup in tile mode). */
+async function fetchIncident(id) {
+  const url = `/api/incidents/${encodeURIComponent(id)}`;
+  const response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok || !body || body.type !== 'Feature') {
+    throw new Error(`${url}: HTTP ${response.status} ${body && body.detail ? body.detail : response.statusText}`);
+  }
+  return body;
+}
+
+/** The tiles' URL template while they are shown. */
+let tileUrl = null;
+let tileHandlers = false;
+
+/** Handlers of the tile layers; they stay while the layers come and go with the filter. */
+function addTileHandlers() {
+  map.on('click', 'tile-points', async (event) => {
+    const ids = [...new Set((event.features ?? []).map((f) => f.properties.id))].slice(0, 6);
+    try {
+      const missing = ids.filter((id) => !incidentsById.has(id));
+      for (const f of await Promise.all(missing.map(fetchIncident))) incidentsById.set(f.properties.id, f);
+      setError('popup', null);
+    } catch (err) {
+      setError('popup', err.message);
+      return;
+    }
+    openPopup(ids, event.lngLat);
+  });
+  map.on('click', 'tile-clusters', (event) => {
+    const feature = event.features && event.features[0];
+    if (feature) map.easeTo({ center: feature.geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 16) });
+  });
+  for (const layer of ['tile-points', 'tile-clusters']) {
+    map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+  }
+}
+
+/**
+ * Shows the tiles for the API query `query`, or (null) removes them. A new filter replaces the
+ * source and its layers: a source's tiles already loaded would not be fetched again for a new URL.
+ */
+async function setTiles(query) {
+  await mapLoaded;
+  document.body.dataset.mode = query ? 'tiles' : 'geojson';
+  const q = query ? query.toString() : '';
+  const url = query ? `${window.location.origin}/tiles/incidents/{z}/{x}/{y}.mvt${q ? `?${q}` : ''}` : null;
+  if (url === tileUrl) return;
+  if (url !== null && !tileHandlers) {
+    addTileHandlers();
+    tileHandlers = true;
+  }
+  if (map.getSource('incident-tiles')) {
+    for (const { id } of tileLayers().reverse()) map.removeLayer(id);
+    map.removeSource('incident-tiles');
+  }
+  tileUrl = url;
+  if (!url) return;
+  map.getSource('incidents').setData(EMPTY);
+  map.addSource('incident-tiles', incidentTiles(url));
+  for (const layer of tileLayers()) map.addLayer(layer);
 }
 
 // ---------------------------------------------------------------- drawing a rectangle
@@ -475,7 +559,7 @@ ui.types.addEventListener('change', () => {
   update({ types: types.length === EVENT_TYPES.length ? [] : types });
 });
 
-function renderList(features) {
+function renderList(features, total = features.length) {
   const sorted = [...features].sort((a, b) =>
     String(b.properties.event_date).localeCompare(String(a.properties.event_date))
     || String(a.properties.id).localeCompare(String(b.properties.id)));
@@ -494,8 +578,8 @@ function renderList(features) {
     return el('li', {}, button);
   });
   ui.list.replaceChildren(...rows);
-  ui.listMore.hidden = sorted.length <= LIST_LIMIT;
-  ui.listMore.textContent = t('moreRows', number(sorted.length - LIST_LIMIT));
+  ui.listMore.hidden = total <= rows.length;
+  ui.listMore.textContent = t('moreRows', number(total - rows.length));
   if (selectedId) select(selectedId);
 }
 
@@ -524,6 +608,10 @@ function renderExports() {
 }
 
 function renderStatus() {
+  if (tileMode) {
+    ui.status.textContent = t('tiled', number(listTotal ?? 0));
+    return;
+  }
   const matched = typeof shown.numberMatched === 'number' ? shown.numberMatched : shown.features.length;
   ui.status.textContent = matched > shown.features.length
     ? t('shownOf', number(shown.features.length), number(matched))
@@ -554,7 +642,7 @@ function apply() {
   renderExports();
   renderTypes();
   if (languageChanged) {
-    renderList(shown.features);
+    renderList(shown.features, listTotal ?? shown.features.length);
     renderStatus();
     renderTimelineNow();
     map.removeControl(navigation);
@@ -574,10 +662,18 @@ function apply() {
 async function load() {
   const mine = ++request;
   const query = apiQuery(state);
-  query.set('limit', String(INCIDENT_LIMIT));
   ui.status.textContent = t('loadingIncidents');
   if (popup) popup.remove();
   try {
+    const counted = new URLSearchParams(query);
+    counted.set('limit', '1');
+    const matched = (await fetchCollection(`/api/incidents?${counted}`)).numberMatched;
+    if (mine !== request) return;
+    if (matched > (state.tilesAbove ?? TILES_ABOVE)) {
+      await loadTiles(mine, query, matched);
+      return;
+    }
+    query.set('limit', String(INCIDENT_LIMIT));
     const dated = Boolean(state.from || state.to);
     const timelineQuery = apiQuery(state, false);
     timelineQuery.set('limit', String(INCIDENT_LIMIT));
@@ -596,8 +692,48 @@ async function load() {
   }
 }
 
+/**
+ * Tile mode: the map draws the tiles of `query`; the list gets the latest LIST_LIMIT matches,
+ * the type legend one count per type. The timeline needs every incident: it is left empty.
+ */
+async function loadTiles(mine, query, matched) {
+  const listQuery = new URLSearchParams(query);
+  listQuery.set('limit', String(LIST_LIMIT));
+  listQuery.set('offset', String(Math.max(0, matched - LIST_LIMIT)));
+  const types = state.types.length ? state.types : EVENT_TYPES.map((e) => e.id);
+  const countOf = (type) => {
+    const q = new URLSearchParams(query);
+    q.set('event_type', type);
+    q.set('limit', '1');
+    return fetchCollection(`/api/incidents?${q}`).then((c) => c.numberMatched);
+  };
+  const [list, ...counts] = await Promise.all([fetchCollection(`/api/incidents?${listQuery}`), ...types.map(countOf)]);
+  if (mine !== request) return;
+  setError('incidents', null);
+  const perType = new globalThis.Map(types.map((type, i) => [type, counts[i]]));
+  const others = matched - counts.reduce((a, b) => a + b, 0);
+  if (!state.types.length && others > 0) perType.set('', others);
+  shown = list;
+  listTotal = matched;
+  tileMode = true;
+  timelineFeatures = [];
+  incidentsById.clear();
+  for (const f of list.features) incidentsById.set(f.properties.id ?? f.id, f);
+  typeCounts = perType;
+  await setTiles(query);
+  if (mine !== request) return;
+  renderTypes();
+  renderList(list.features, matched);
+  renderStatus();
+  renderTimelineNow();
+  document.body.dataset.loaded = String(mine);
+}
+
 function show(collection, undated) {
   shown = collection;
+  listTotal = null;
+  tileMode = false;
+  setTiles(null);
   timelineFeatures = undated;
   incidentsById.clear();
   typeCounts = new globalThis.Map();

@@ -21,6 +21,82 @@ export const OSM = {
   attribution: '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 };
 
+/** Zoom of the most detailed incident tiles; the map scales them up beyond it. */
+export const TILE_MAX_ZOOM = 15;
+
+/** The server's clustered vector tiles of the incidents (`url` holds the filter). */
+export function incidentTiles(url) {
+  return { type: 'vector', tiles: [url], minzoom: 0, maxzoom: TILE_MAX_ZOOM };
+}
+
+/** A cluster's label: the exact count, in thousands from 10,000 on. */
+const countLabel = ['case',
+  ['>=', ['get', 'count'], 10000], ['concat', ['to-string', ['round', ['/', ['get', 'count'], 1000]]], 'k'],
+  ['to-string', ['get', 'count']]];
+
+/**
+ * Layers of the incident tiles: clusters (a `count`, no `id`) as dark circles with their count,
+ * single incidents (with `id`, `event_type`, `review`) coloured by type.
+ */
+export function tileLayers() {
+  const source = { source: 'incident-tiles', 'source-layer': 'incidents' };
+  const cluster = ['!', ['has', 'id']];
+  return [
+    {
+      id: 'tile-clusters',
+      type: 'circle',
+      ...source,
+      filter: cluster,
+      paint: {
+        'circle-color': '#3b3f45',
+        'circle-opacity': 0.85,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+        'circle-radius': ['step', ['get', 'count'], 9, 10, 11, 100, 13, 1000, 15, 10000, 17],
+      },
+    },
+    {
+      id: 'tile-cluster-count',
+      type: 'symbol',
+      ...source,
+      filter: cluster,
+      layout: {
+        'text-field': countLabel,
+        'text-font': FONTS,
+        'text-size': 10,
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#ffffff' },
+    },
+    {
+      id: 'tile-points',
+      type: 'circle',
+      ...source,
+      filter: ['has', 'id'],
+      paint: {
+        'circle-radius': 6,
+        'circle-color': colourExpression,
+        'circle-opacity': 0.9,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.2,
+      },
+    },
+    {
+      id: 'tile-selected',
+      type: 'circle',
+      ...source,
+      filter: ['==', ['get', 'id'], ''],
+      paint: {
+        'circle-radius': 11,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#111111',
+        'circle-stroke-width': 3,
+      },
+    },
+  ];
+}
+
 export const colourExpression = [
   'match', ['get', 'event_type'],
   ...EVENT_TYPES.flatMap((e) => [e.id, e.colour]),

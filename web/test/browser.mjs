@@ -524,6 +524,88 @@ try {
   assert.equal(queryOf(page).get('to'), null);
   await expectShown(page, '', 'dates cleared by keyboard');
 
+  step('tile mode: above ?tiles_above the map draws the server\'s clustered tiles for the filter');
+  const threshold = Math.floor(all.count / 2);
+  const tileUrls = [];
+  const onTile = (request) => {
+    if (new URL(request.url()).pathname.startsWith('/tiles/incidents/')) tileUrls.push(request.url());
+  };
+  context.on('request', onTile);
+  const tiled = await open(context, `/?tiles_above=${threshold}`);
+  assert.equal(await tiled.evaluate(() => document.body.dataset.mode), 'tiles');
+  assert.ok(tileUrls.length > 0, 'vector tiles are requested');
+  for (const url of tileUrls) assert.match(new URL(url).pathname, /^\/tiles\/incidents\/\d+\/\d+\/\d+\.mvt$/);
+  // Everything is in view: the cluster labels and the single points add up to the API's count.
+  const tileCounts = (p) => p.evaluate(() => {
+    const map = window.incidentMap;
+    const labels = map.queryRenderedFeatures({ layers: ['tile-cluster-count'] });
+    return {
+      labelled: labels.reduce((n, f) => n + Number(f.properties.count), 0),
+      labels: labels.length,
+      clusters: map.queryRenderedFeatures({ layers: ['tile-clusters'] }).length,
+      points: map.queryRenderedFeatures({ layers: ['tile-points'] }).map((f) => f.properties.id).sort(),
+    };
+  });
+  const counted = await tileCounts(tiled);
+  assert.ok(counted.clusters > 0, 'some incidents are clustered');
+  assert.equal(counted.labels, counted.clusters, 'every cluster has its count label');
+  assert.equal(counted.labelled + counted.points.length, all.count, JSON.stringify(counted));
+  assert.ok(counted.points.every((id) => all.ids.includes(id)), 'single points are API incidents');
+  assert.deepEqual(await listedIds(tiled), all.ids, 'the list holds the latest matches');
+  assert.ok((await tiled.textContent('#status')).includes(String(all.count)));
+  await tiled.screenshot({ path: join(shots, 'tiles.png') });
+
+  // A filter goes into the tile URL; the counts follow it.
+  const curated = await api('review=curated');
+  assert.ok(curated.count > threshold, `${curated.count} curated of ${all.count}`);
+  tileUrls.length = 0;
+  await tiled.check('input[name="review"][value="curated"]');
+  await settled(tiled);
+  assert.equal(await tiled.evaluate(() => document.body.dataset.mode), 'tiles');
+  assert.ok(tileUrls.length > 0 && tileUrls.every((u) => new URL(u).searchParams.get('review') === 'curated'), tileUrls.join(' '));
+  const curatedCounts = await tileCounts(tiled);
+  assert.equal(curatedCounts.labelled + curatedCounts.points.length, curated.count, JSON.stringify(curatedCounts));
+  assert.deepEqual(await listedIds(tiled), curated.ids);
+
+  // A click on a single point opens its popup, with the incident fetched from the API.
+  const spot = (await tiled.evaluate(async (ids) => {
+    const features = await Promise.all(ids.map((id) => fetch(`/api/incidents/${encodeURIComponent(id)}`).then((r) => r.json())));
+    return features[0].geometry.coordinates;
+  }, curated.ids));
+  await tiled.evaluate((at) => window.incidentMap.jumpTo({ center: at, zoom: 16 }), spot);
+  await settled(tiled);
+  const here = await tiled.evaluate((lngLat) => {
+    const map = window.incidentMap;
+    const p = map.project(lngLat);
+    const rect = map.getCanvasContainer().getBoundingClientRect();
+    return { at: [p.x + rect.left, p.y + rect.top], points: map.queryRenderedFeatures(p, { layers: ['tile-points'] }).length };
+  }, spot);
+  assert.ok(here.points > 0, 'a single point is drawn at the incident');
+  await tiled.mouse.click(...here.at);
+  const tileEvent = await popupEvent(tiled);
+  const picked = await tiled.$eval('#list button[aria-current="true"]', (b) => b.dataset.id);
+  assert.ok(curated.ids.includes(picked), picked);
+  const pickedProps = await properties(picked);
+  assert.equal(tileEvent, `${pickedProps.event_type} / ${pickedProps.sub_event_type}`);
+
+  // At or below the threshold the page loads GeoJSON as before.
+  const counts = new Map();
+  for (const id of all.ids) {
+    const type = (await properties(id)).event_type;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  const [fewest] = [...counts].filter(([, n]) => n <= threshold).sort((a, b) => a[1] - b[1])[0];
+  await tiled.click('#reset');
+  await settled(tiled);
+  assert.equal(await tiled.evaluate(() => document.body.dataset.mode), 'tiles');
+  await tiled.check(`#types input[value="${fewest}"]`);
+  await settled(tiled);
+  assert.equal(await tiled.evaluate(() => document.body.dataset.mode), 'geojson');
+  await expectShown(tiled, `event_type=${fewest}`, 'below the threshold');
+  assert.equal(await tiled.evaluate(() => window.incidentMap.getSource('incident-tiles')), undefined, 'the tiles are gone');
+  context.off('request', onTile);
+  await tiled.close();
+
   step('phone width: the panel and the map share the screen, nothing overflows');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const small = await open(phone, '/?region=idlib');
