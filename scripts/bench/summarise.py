@@ -54,6 +54,7 @@ def summarise_size(recs):
         "tile_ours": median_wrk(runs("tile", "ours")),
         "tile_skipped": (one("tile") or {}).get("skipped"),
         "tile_path": (one("tile_path") or {}).get("path"),
+        "tile_first": one("tile_first"),
         "same_answer": (one("same_answer") or {}).get("check"),
         "generate_geojsonl": one("generate_geojsonl"),
         "fill": one("fill"),
@@ -177,7 +178,12 @@ def markdown(meta, sizes, tgt):
     row("`/api/incidents?bbox=36,35,37,36&limit=100`, ours", wrk_cell("api_incidents_ours"))
 
     def tile(s):
-        return wrk_cell("tile_ours")(s) if s["tile_ours"] else f"skipped: {s['tile_skipped']}"
+        if not s["tile_ours"]:
+            return f"skipped: {s['tile_skipped']}"
+        first = s["tile_first"]
+        made = (f"; the first request (making it) {float(first['seconds']) * 1000:.1f} ms, "
+                f"{first['bytes']:,} bytes" if first else "")
+        return wrk_cell("tile_ours")(s) + made
     tile_path = next((s["tile_path"] for s in sizes.values() if s["tile_path"]), "/tiles/incidents/8/…")
     row(f"tile `{tile_path}` (Aleppo), ours", tile)
     def startup(s):
