@@ -68,7 +68,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("response_{n}"));
     let pages = [
         // a box of ~0.06° with a little over 100 incidents, limit 100
-        ("bbox_100_features", [36.60, 35.90, 36.66, 35.955], 100),
+        ("bbox_100_features", [36.60, 35.90, 36.67, 35.958], 100),
         ("bbox_10000_features", [36.0, 35.0, 37.0, 36.0], 10_000),
     ];
     for (name, bbox, limit) in pages {

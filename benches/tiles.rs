@@ -1,7 +1,8 @@
 //! Vector tiles over 1,000,000 seeded synthetic incidents: building a filter's point set (the
 //! cold part, once per catalogue generation and filter), cutting one tile from it (a tile-cache
-//! miss), and a tile-cache hit, for a zoom-6 tile over Syria, a zoom-10 tile over Aleppo and a
-//! zoom-8 tile filtered by event type.
+//! miss), cutting a high-zoom tile from the incidents in it alone (before the set exists), and a
+//! tile-cache hit, for a zoom-6 tile over Syria, zoom-10 tiles over Aleppo and a zoom-8 tile
+//! filtered by event type.
 //!
 //! `cargo bench --bench tiles` (set INCIDENT_BENCH_N to change the size).
 
@@ -10,7 +11,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use incident_map::gazetteer::Gazetteer;
 use incident_map::incidents::{synthetic, Catalog, Filter};
-use incident_map::tiles::{encode, Points, TileCache, TileId};
+use incident_map::tiles::{direct_cells, encode, Points, TileCache, TileId, DIRECT_ZOOM};
 
 fn size() -> usize {
     std::env::var("INCIDENT_BENCH_N")
@@ -40,6 +41,7 @@ fn bench(c: &mut Criterion) {
         ("z6_syria", &all, tile_of(38.5, 35.0, 6)),
         ("z10_aleppo", &all, tile_of(37.16, 36.20, 10)),
         ("z8_homs_battles", &battles, tile_of(36.72, 34.73, 8)),
+        ("z10_aleppo_battles", &battles, tile_of(37.16, 36.20, 10)),
     ];
 
     let mut group = c.benchmark_group(format!("tiles_{n}"));
@@ -68,6 +70,19 @@ fn bench(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("cut_and_encode", name), |b| {
             b.iter(|| black_box(encode(&catalog, &points.cells(t))).len())
         });
+        if t.z >= DIRECT_ZOOM {
+            // a filter's first tiles at high zoom, before its whole point set exists
+            assert_eq!(direct_cells(&catalog, &gazetteer, filter, t), cells);
+            group.bench_function(BenchmarkId::new("direct_and_encode", name), |b| {
+                b.iter(|| {
+                    black_box(encode(
+                        &catalog,
+                        &direct_cells(&catalog, &gazetteer, filter, t),
+                    ))
+                    .len()
+                })
+            });
+        }
         let cache = TileCache::new();
         cache.tile(&catalog, &gazetteer, filter, t);
         group.bench_function(BenchmarkId::new("cached", name), |b| {

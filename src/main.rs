@@ -542,6 +542,14 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let gazetteer = Gazetteer::embedded().context("loading the gazetteer")?;
     let mut store = Store::open(&args.data.data)
         .with_context(|| format!("opening data directory {}", args.data.data.display()))?;
+    // a new data directory gets the curated seed first, as every command gives it
+    {
+        use incident_map::incidents::seed;
+        if store.meta(seed::SEED_META_KEY)?.is_none() {
+            let incidents = seed::load(seed::SEED_TOML, &gazetteer)?;
+            store.upsert(&incidents, &[(seed::SEED_META_KEY, "imported")])?;
+        }
+    }
     let open = |path: &PathBuf, label: &str| -> anyhow::Result<_> {
         let file =
             std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;

@@ -16,7 +16,7 @@ use common::{get, state_with, Reply};
 use incident_map::app;
 use incident_map::gazetteer::Gazetteer;
 use incident_map::import::{self, InputFormat, RowAt};
-use incident_map::incidents::{synthetic, Incident, Review, Store};
+use incident_map::incidents::{seed, synthetic, Incident, Review, Store};
 use proptest::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_incident-map");
@@ -58,13 +58,31 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn stored(data: &Path) -> Vec<Incident> {
+/// Every stored incident, by id.
+fn all_stored(data: &Path) -> Vec<Incident> {
     let mut all = Store::open(data)
         .expect("open store")
         .load_all()
         .expect("load");
     all.sort_by(|a, b| a.id.cmp(&b.id));
     all
+}
+
+fn seed_ids() -> Vec<String> {
+    seed::load(seed::SEED_TOML, gz())
+        .expect("seed")
+        .into_iter()
+        .map(|i| i.id)
+        .collect()
+}
+
+/// The stored incidents but the curated seed every data directory starts with.
+fn stored(data: &Path) -> Vec<Incident> {
+    let seeds = seed_ids();
+    all_stored(data)
+        .into_iter()
+        .filter(|i| !seeds.contains(&i.id))
+        .collect()
 }
 
 #[test]
@@ -385,17 +403,20 @@ fn export_then_import_gives_the_same_features() {
         let target = tempfile::tempdir().expect("tempdir");
         let out = run(&["import", file.to_str().expect("path")], target.path());
         assert!(out.status.success(), "{format}: {}", stderr(&out));
-        // the export also holds the seed incidents it added on opening the directory
-        let exported = stored(source.path());
+        // the export also holds the seed incidents it added on opening the directory, and the
+        // import command seeds its new directory first: those rows are updates
+        let exported = all_stored(source.path());
+        let seeds = seed_ids().len();
         assert!(
             stderr(&out).contains(&format!(
-                "{n} rows read, {n} inserted, 0 updated, 0 invalid",
-                n = exported.len()
+                "{n} rows read, {i} inserted, {seeds} updated, 0 invalid",
+                n = exported.len(),
+                i = exported.len() - seeds
             )),
             "{format}: {}",
             stderr(&out)
         );
-        let imported = stored(target.path());
+        let imported = all_stored(target.path());
         assert_eq!(imported.len(), exported.len());
         for (a, b) in exported.iter().zip(&imported) {
             assert_eq!(
@@ -664,6 +685,44 @@ async fn the_route_refuses_bad_bodies() {
     get(&app, "/api/incidents/IMP-0201")
         .await
         .expect_status(404);
+}
+
+#[tokio::test]
+async fn the_route_lists_the_first_invalid_rows_and_counts_all() {
+    let app = app_with_token(Some(TOKEN));
+    let good = String::from_utf8(synthetic::incidents(1, 9)[0].to_feature_json()).expect("utf-8");
+    let mut body = format!("{good}\n");
+    for n in 0..150 {
+        body.push_str(&format!("not a feature {n}\n"));
+    }
+    let r = post(
+        &app,
+        "/api/import?format=geojsonl",
+        Some(TOKEN),
+        None,
+        body.into_bytes(),
+    )
+    .await;
+    let v = r.expect_status(200).json();
+    assert_eq!(v["read"], 151, "{v}");
+    assert_eq!(v["inserted"], 1, "{v}");
+    assert_eq!(v["invalid_count"], 150, "{v}");
+    let listed = v["invalid"].as_array().expect("invalid list");
+    assert_eq!(listed.len(), 100);
+    assert_eq!(listed[0]["row"], "line 2");
+    assert_eq!(listed[99]["row"], "line 101");
+
+    // a declared length over the limit is refused before the body is read
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/import")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "text/csv")
+        .header("content-length", "999999999999")
+        .body(Body::from("x"))
+        .expect("request");
+    let r = common::send(&app, req, "POST /api/import (declared)".into()).await;
+    r.expect_status(413);
 }
 
 // ---- no input panics ----

@@ -29,7 +29,11 @@ fn covered(path: &str) -> bool {
         "/ogc/collections/incidents",
         "/ogc/collections/incidents/items",
     ];
-    const BELOW: &[&str] = &["/api/incidents/", "/ogc/collections/incidents/items/"];
+    const BELOW: &[&str] = &[
+        "/api/incidents/",
+        "/ogc/collections/incidents/items/",
+        "/tiles/incidents/",
+    ];
     EXACT.contains(&path)
         || BELOW
             .iter()

@@ -157,64 +157,88 @@ impl<'g, R: BufRead> Collection<'g, R> {
     /// and strings are checked here; serde checks the rest of what is kept.
     fn value(&mut self, keep: bool) -> Result<(), String> {
         self.buf.clear();
+        let first = self.peek_token()?;
+        let scalar = !matches!(first, Some(b'{' | b'[' | b'"'));
         let mut stack: Vec<u8> = Vec::new();
         let mut in_string = false;
         let mut escaped = false;
-        let first = self.peek_token()?;
-        let scalar = !matches!(first, Some(b'{' | b'[' | b'"'));
+        let Collection {
+            reader, buf, line, ..
+        } = self;
         loop {
-            let Some(b) = self.peek()? else {
-                if scalar && !self.buf.is_empty() {
-                    return Ok(());
-                }
-                return Err("the input ends inside a value".into());
+            let chunk = match reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(format!("reading: {e}")),
             };
-            if scalar {
-                if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n') {
-                    return if self.buf.is_empty() {
-                        Err(format!(
-                            "expected a value, found {:?}",
-                            char::from(b).escape_default().to_string()
-                        ))
-                    } else {
-                        Ok(())
-                    };
-                }
-                self.bump(b);
-                // a scalar is kept even when skipped: it is short and tells it was there
-                self.buf.push(b);
-                continue;
+            if chunk.is_empty() {
+                return if scalar && !buf.is_empty() {
+                    Ok(())
+                } else {
+                    Err("the input ends inside a value".into())
+                };
             }
-            self.bump(b);
-            if keep {
-                self.buf.push(b);
-            }
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                } else if b == b'"' {
-                    in_string = false;
-                    if stack.is_empty() {
-                        return Ok(());
+            // bytes of this chunk that belong to the value, and how the value ended
+            let mut used = 0;
+            let mut end: Option<Result<(), String>> = None;
+            for &b in chunk {
+                if scalar {
+                    if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n') {
+                        end = Some(if buf.is_empty() && used == 0 {
+                            Err(format!(
+                                "expected a value, found {:?}",
+                                char::from(b).escape_default().to_string()
+                            ))
+                        } else {
+                            Ok(())
+                        });
+                        break;
                     }
+                    used += 1;
+                    continue;
                 }
-                continue;
-            }
-            match b {
-                b'"' => in_string = true,
-                b'{' => stack.push(b'}'),
-                b'[' => stack.push(b']'),
-                b'}' | b']' => {
-                    if stack.pop() != Some(b) {
-                        return Err(format!("unbalanced {:?}", char::from(b)));
-                    }
-                    if stack.is_empty() {
-                        return Ok(());
-                    }
+                used += 1;
+                if b == b'\n' {
+                    *line += 1;
                 }
-                _ => {}
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                        if stack.is_empty() {
+                            end = Some(Ok(()));
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' => stack.push(b'}'),
+                    b'[' => stack.push(b']'),
+                    b'}' | b']' => {
+                        if stack.pop() != Some(b) {
+                            end = Some(Err(format!("unbalanced {:?}", char::from(b))));
+                            break;
+                        }
+                        if stack.is_empty() {
+                            end = Some(Ok(()));
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // a scalar is kept even when skipped: it is short and tells it was there
+            if keep || scalar {
+                buf.extend_from_slice(&chunk[..used]);
+            }
+            reader.consume(used);
+            if let Some(end) = end {
+                return end;
             }
         }
     }

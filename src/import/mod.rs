@@ -18,8 +18,8 @@
 //!   `notes`, `source_text`, `source` empty;
 //! - `review`: `curated` unless given (ACLED codes each event by hand).
 //!
-//! Storing is the caller's: the `import` command (batches, one transaction each) and
-//! `POST /api/import` (`AppState::import`).
+//! [`store_rows`] upserts rows into a [`Store`] by id in batches, one transaction each (the
+//! `import` command); `POST /api/import` stores a whole body in one (`AppState::import`).
 
 mod csv;
 mod geojson;

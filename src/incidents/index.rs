@@ -568,8 +568,8 @@ impl Catalog {
         })
     }
 
-    /// Slots of the points in the box (edges included), unordered.
-    fn slots_in(&self, bbox: [f64; 4], mut f: impl FnMut(u32)) {
+    /// The points in the box (edges included) and their slots, unordered.
+    fn points_in(&self, bbox: [f64; 4], mut f: impl FnMut(&Entry)) {
         let envelope = AABB::from_corners([bbox[0], bbox[1]], [bbox[2], bbox[3]]);
         let (x0, y0) = cell_of([bbox[0], bbox[1]]);
         let (x1, y1) = cell_of([bbox[2], bbox[3]]);
@@ -578,7 +578,7 @@ impl Catalog {
                 continue;
             }
             for e in tree.locate_in_envelope_intersecting(&envelope) {
-                f(e.slot);
+                f(e);
             }
         }
     }
@@ -586,29 +586,33 @@ impl Catalog {
     /// Positions of incidents whose point lies in the box (edges included), ascending.
     /// `bbox` is minLon, minLat, maxLon, maxLat in degrees.
     pub fn in_bbox(&self, bbox: [f64; 4]) -> Vec<u32> {
-        self.select_rows(Some(bbox), |_| true)
+        self.select_rows(Some(bbox), |_| true, None::<fn(&Row) -> bool>)
     }
 
-    /// Positions, ascending, of the incidents in the box (all when `None`) whose row `keep`
-    /// accepts.
+    /// Positions, ascending, of the incidents in the box (all when `None`) whose point `at`
+    /// accepts and whose row `keep` accepts (rows are not read when there is no `keep`).
     pub(crate) fn select_rows(
         &self,
         bbox: Option<[f64; 4]>,
-        keep: impl Fn(&Row) -> bool,
+        at: impl Fn([f64; 2]) -> bool,
+        keep: Option<impl Fn(&Row) -> bool>,
     ) -> Vec<u32> {
         match bbox {
             Some(b) => {
                 let mut hits = Vec::new();
-                self.slots_in(b, |slot| {
-                    if keep(self.live(slot)) {
-                        hits.push(self.rank[slot as usize]);
+                self.points_in(b, |e| {
+                    if at(e.pos) && keep.as_ref().is_none_or(|k| k(self.live(e.slot))) {
+                        hits.push(self.rank[e.slot as usize]);
                     }
                 });
                 hits.sort_unstable();
                 hits
             }
             None => (0..self.len() as u32)
-                .filter(|&i| keep(self.row(i)))
+                .filter(|&i| {
+                    let row = self.row(i);
+                    at(row.point) && keep.as_ref().is_none_or(|k| k(row))
+                })
                 .collect(),
         }
     }
@@ -650,6 +654,9 @@ impl Catalog {
             last.insert(&e.incident.id, n);
         }
         let mut strings: Option<Strings> = None;
+        // added after the loop, a shard or a cell at a time (an id is met once in the loop)
+        let mut new_points: Vec<((i32, i32), Entry)> = Vec::new();
+        let mut new_ids: Vec<(u64, u32)> = Vec::new();
         for (n, e) in upserts.iter().enumerate() {
             if last.get(e.incident.id.as_str()) != Some(&n) {
                 continue;
@@ -676,15 +683,15 @@ impl Catalog {
                     if let Some(old) = next.put_row(slot, row) {
                         next.remove_point(old.point, slot);
                     }
-                    next.insert_point(point, slot);
+                    new_points.push((cell_of(point), Entry { pos: point, slot }));
                     leaving.push(self.rank[slot as usize]);
                     entering.push(slot);
                 }
                 None => {
                     let slot = next.free.pop().unwrap_or_else(|| next.slot_count() as u32);
                     next.put_row(slot, row);
-                    next.insert_point(point, slot);
-                    next.insert_id(&e.incident.id, slot);
+                    new_points.push((cell_of(point), Entry { pos: point, slot }));
+                    new_ids.push((id_hash(&e.incident.id), slot));
                     entering.push(slot);
                 }
             }
@@ -692,6 +699,8 @@ impl Catalog {
         if let Some(s) = strings {
             next.strings = Arc::new(s);
         }
+        next.insert_ids(new_ids);
+        next.insert_points(new_points);
 
         // the new order: the old one without the leaving positions, the entering slots
         // placed by binary search against the old keys
@@ -783,9 +792,22 @@ impl Catalog {
             .expect("a slot found by id holds a row")
     }
 
-    fn insert_point(&mut self, pos: [f64; 2], slot: u32) {
-        let tree = self.cells.entry(cell_of(pos)).or_default();
-        Arc::make_mut(tree).insert(Entry { pos, slot });
+    /// Adds points, cell by cell: a cell that gets few is changed in place (rstar insert), one
+    /// that gets many compared with what it holds is bulk-loaded again.
+    fn insert_points(&mut self, mut points: Vec<((i32, i32), Entry)>) {
+        points.sort_unstable_by_key(|p| p.0);
+        for group in points.chunk_by(|a, b| a.0 == b.0) {
+            let tree = Arc::make_mut(self.cells.entry(group[0].0).or_default());
+            if group.len() > 64 && group.len() > tree.size() / 4 {
+                let mut all: Vec<Entry> = tree.iter().copied().collect();
+                all.extend(group.iter().map(|p| p.1));
+                *tree = RTree::bulk_load(all);
+            } else {
+                for p in group {
+                    tree.insert(p.1);
+                }
+            }
+        }
     }
 
     fn remove_point(&mut self, pos: [f64; 2], slot: u32) {
@@ -799,11 +821,21 @@ impl Catalog {
         }
     }
 
-    fn insert_id(&mut self, id: &str, slot: u32) {
-        let h = id_hash(id);
-        let shard = Arc::make_mut(&mut self.ids[shard_of(h)]);
-        let at = shard.partition_point(|&e| e < (h, slot));
-        shard.insert(at, (h, slot));
+    /// Adds (hash, slot) pairs, a shard at a time.
+    fn insert_ids(&mut self, mut ids: Vec<(u64, u32)>) {
+        ids.sort_unstable_by_key(|e| shard_of(e.0));
+        for group in ids.chunk_by(|a, b| shard_of(a.0) == shard_of(b.0)) {
+            let shard = Arc::make_mut(&mut self.ids[shard_of(group[0].0)]);
+            if group.len() < 8 {
+                for &e in group {
+                    let at = shard.partition_point(|&x| x < e);
+                    shard.insert(at, e);
+                }
+            } else {
+                shard.extend_from_slice(group);
+                shard.sort_unstable();
+            }
+        }
     }
 
     fn remove_id(&mut self, id: &str, slot: u32) {
@@ -996,6 +1028,18 @@ mod tests {
                         deletes.extend(truth.keys().nth(n).cloned());
                     }
                     _ => {}
+                }
+            }
+            // now and then a large batch: shards and one cell that get many at once
+            if round % 10 == 3 {
+                for k in 0..2500 {
+                    next_id += 1;
+                    let mut inc = random_incident(&mut rng, &format!("B-{next_id:06}"));
+                    if k % 16 == 0 {
+                        inc.lon = 36.1 + 0.1 * rng.unit();
+                        inc.lat = 35.1 + 0.1 * rng.unit();
+                    }
+                    upserts.push(inc);
                 }
             }
             deletes.push("missing".into());

@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use geo::Intersects;
 
-use super::index::Catalog;
+use super::index::{Catalog, Row};
 use super::model::Review;
 use super::taxonomy;
 use crate::gazetteer::Gazetteer;
@@ -155,7 +155,12 @@ impl Filter {
                 d.end.map_or(i32::MAX, |e| e.num_days_from_ce()),
             )
         });
-        catalog.select_rows(envelope, |row| {
+        let only_where = days.is_none()
+            && self.event_types.is_empty()
+            && self.review.is_empty()
+            && self.admin1.is_empty()
+            && self.actor1.is_empty();
+        let keep = |row: &Row| {
             days.is_none_or(|(s, e)| row.last >= s && row.first <= e)
                 && (self.event_types.is_empty() || event_types.contains(&row.event_type))
                 && (self.review.is_empty() || self.review.contains(&row.review))
@@ -163,11 +168,18 @@ impl Filter {
                     || admin1.contains(&row.admin1)
                     || admin1.contains(&row.admin1_ar))
                 && (self.actor1.is_empty() || actor1.contains(&row.actor1))
-                && region.is_none_or(|r| {
-                    r.geometry
-                        .intersects(&geo::Point::new(row.point[0], row.point[1]))
-                })
-        })
+        };
+        if only_where && region.is_none() {
+            return match envelope {
+                Some(e) => catalog.in_bbox(e),
+                None => (0..catalog.len() as u32).collect(),
+            };
+        }
+        catalog.select_rows(
+            envelope,
+            |p| region.is_none_or(|r| r.geometry.intersects(&geo::Point::new(p[0], p[1]))),
+            (!only_where).then_some(keep),
+        )
     }
 
     /// The slice of `matched` that `offset` and `limit` select (`default_limit` when no limit

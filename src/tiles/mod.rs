@@ -45,6 +45,12 @@ const MAX_LAT: f64 = 85.051_128_779_806_59;
 const POINT_SETS: usize = 6;
 /// Encoded tiles kept.
 const TILES: usize = 4096;
+/// From this zoom on, a tile whose filter has no point set yet is cut from the incidents in the
+/// tile alone (an R-tree search) rather than waiting for the whole set to be built.
+pub const DIRECT_ZOOM: u8 = 9;
+/// Degrees added around a tile's box when searching it, so that rounding never drops a point on
+/// its edge; points outside the tile are left out by their Z-order code.
+const EDGE: f64 = 1e-7;
 
 /// A tile address: zoom, column, row (XYZ, row 0 at the top).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -268,6 +274,43 @@ impl Points {
         }
         out
     }
+}
+
+/// The features of one tile from the incidents the filter selects inside the tile's box only:
+/// the same as `Points::for_filter(..).cells(t)`, without building the whole set.
+pub fn direct_cells(
+    catalog: &Catalog,
+    gazetteer: &Gazetteer,
+    filter: &Filter,
+    t: TileId,
+) -> Vec<Cell> {
+    let b = t.bounds();
+    let tile_box = [
+        (b[0] - EDGE).max(-180.0),
+        (b[1] - EDGE).max(-90.0),
+        (b[2] + EDGE).min(180.0),
+        (b[3] + EDGE).min(90.0),
+    ];
+    let bbox = match filter.bbox {
+        None => tile_box,
+        Some(f) => {
+            let e = [
+                f[0].max(tile_box[0]),
+                f[1].max(tile_box[1]),
+                f[2].min(tile_box[2]),
+                f[3].min(tile_box[3]),
+            ];
+            if e[0] > e[2] || e[1] > e[3] {
+                return Vec::new();
+            }
+            e
+        }
+    };
+    let inside = Filter {
+        bbox: Some(bbox),
+        ..filter.clone()
+    };
+    Points::build(catalog, inside.select(catalog, gazetteer)).cells(t)
 }
 
 /// True when the filter matches every incident (no parameter but paging).
@@ -519,11 +562,21 @@ impl TileCache {
         };
         let Some(cell) = cell else {
             // an older snapshot: compute, cache nothing
-            let points = Points::for_filter(catalog, gazetteer, filter);
-            return Bytes::from(encode(catalog, &points.cells(t)));
+            let cells = if t.z >= DIRECT_ZOOM {
+                direct_cells(catalog, gazetteer, filter, t)
+            } else {
+                Points::for_filter(catalog, gazetteer, filter).cells(t)
+            };
+            return Bytes::from(encode(catalog, &cells));
         };
-        let points = cell.get_or_init(|| Arc::new(Points::for_filter(catalog, gazetteer, filter)));
-        let bytes = Bytes::from(encode(catalog, &points.cells(t)));
+        let cells = match cell.get() {
+            Some(points) => points.cells(t),
+            None if t.z >= DIRECT_ZOOM => direct_cells(catalog, gazetteer, filter, t),
+            None => cell
+                .get_or_init(|| Arc::new(Points::for_filter(catalog, gazetteer, filter)))
+                .cells(t),
+        };
+        let bytes = Bytes::from(encode(catalog, &cells));
         let mut inner = self.lock();
         if inner.generation == generation {
             inner.tick += 1;
@@ -616,6 +669,51 @@ mod tests {
                 seen.sort_unstable();
                 assert_eq!(seen, (0..3000).collect::<Vec<u32>>());
             }
+        }
+    }
+
+    #[test]
+    fn direct_tiles_equal_tiles_cut_from_the_whole_set() {
+        let gazetteer = Gazetteer::embedded().expect("gazetteer");
+        let cat = Catalog::new(crate::incidents::synthetic::incidents(20_000, 5));
+        let pairs = |q: &[(&str, &str)]| -> Vec<(String, String)> {
+            q.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        for query in [
+            vec![],
+            vec![("event_type", "Battles,Riots")],
+            vec![("bbox", "36.9,35.9,37.5,36.4"), ("review", "curated")],
+            vec![("region", "aleppo")],
+        ] {
+            let filter = Filter::parse(&pairs(&query), &gazetteer, &[]).expect("filter");
+            let whole = Points::for_filter(&cat, &gazetteer, &filter);
+            let mut rng = crate::incidents::synthetic::Rng::new(9);
+            let mut compared = 0;
+            for z in [9u8, 10, 12, 15] {
+                let n = 1u32 << z;
+                for _ in 0..40 {
+                    // tiles around Aleppo, where every query matches something
+                    let lon = 36.5 + 1.2 * rng.unit();
+                    let lat = 35.7 + 0.9 * rng.unit();
+                    let x = ((lon + 180.0) / 360.0 * f64::from(n)) as u32;
+                    let (_, wy) = world(lon, lat);
+                    let y = (u64::from(wy) >> (32 - u32::from(z))) as u32;
+                    let t = TileId::new(u32::from(z), x, y).expect("tile");
+                    let cells = whole.cells(t);
+                    compared += cells.len();
+                    assert_eq!(
+                        direct_cells(&cat, &gazetteer, &filter, t),
+                        cells,
+                        "{query:?} {t:?}"
+                    );
+                }
+            }
+            assert!(
+                compared > 100,
+                "{query:?}: only {compared} features compared"
+            );
         }
     }
 

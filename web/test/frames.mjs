@@ -10,6 +10,7 @@
 // (a first pass over a set of tiles, then the same tiles again). Chromium here draws WebGL in
 // software (SwiftShader): frames are slower than on a machine with a GPU.
 
+import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 
 const base = (process.argv[2] ?? '').replace(/\/$/, '');
@@ -161,7 +162,8 @@ try {
   const filteredFirst = await timeTiles(filtered);
   const filteredAgain = summary(await timeTiles(filtered));
 
-  console.log(`frames ${label}: ${info.mode} mode, status "${info.status}"`);
+  console.log(`frames ${label}: ${info.mode} mode, status "${info.status}"; `
+    + `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   console.log(`  first load to idle: ${(firstIdle / 1000).toFixed(1)} s; tile requests by the page: ${tileRequests}`);
   console.log(`  all moves: ${all.n} frames, p50 ${ms(all.p50)}, p95 ${ms(all.p95)}, p99 ${ms(all.p99)}, `
     + `max ${ms(all.max)}, over 50 ms: ${(over50 * 100).toFixed(1)} %`);
