@@ -106,7 +106,7 @@ cargo build --release --locked --quiet --bin incident-map --example synthetic
 bin=$root/target/release/incident-map
 synthetic=$root/target/release/examples/synthetic
 
-# --- helpers ----------------------------------------------------------------------------------
+# --- functions --------------------------------------------------------------------------------
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
