@@ -38,15 +38,22 @@ pub(crate) const ONE_BUFFER: usize = CHUNK_ROWS;
 async fn list(State(state): State<AppState>, Params(pairs): Params) -> Result<Response, ApiError> {
     let filter = Filter::parse(&pairs, state.gazetteer(), &[])?;
     let catalog = state.catalog();
-    let matched = filter.select(&catalog, state.gazetteer());
-    let page = filter.page(&matched, Some(DEFAULT_LIMIT));
+    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT);
+    let (count, page) = match filter.count_and_page(&catalog, filter.offset, limit) {
+        Some(answer) => answer,
+        None => {
+            let matched = filter.select(&catalog, state.gazetteer());
+            let page = filter.page(&matched, Some(DEFAULT_LIMIT)).to_vec();
+            (matched.len(), page)
+        }
+    };
     if page.len() <= ONE_BUFFER {
         return Ok(typed(
             GEOJSON,
-            geojson::collection(&catalog, "incidents", matched.len(), page),
+            geojson::collection(&catalog, "incidents", count, &page),
         ));
     }
-    let chunks = geojson::page_chunks(catalog, "incidents", matched.len(), page.to_vec());
+    let chunks = geojson::page_chunks(catalog, "incidents", count, page);
     Ok(streamed(GEOJSON, chunks))
 }
 

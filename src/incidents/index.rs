@@ -583,6 +583,50 @@ impl Catalog {
         }
     }
 
+    /// How many points lie in the box (edges included): a grid cell the box covers whole
+    /// counts by its tree's size, the others by a search. Same answer as `in_bbox(b).len()`.
+    pub fn count_in_bbox(&self, bbox: [f64; 4]) -> usize {
+        let envelope = AABB::from_corners([bbox[0], bbox[1]], [bbox[2], bbox[3]]);
+        let (x0, y0) = cell_of([bbox[0], bbox[1]]);
+        let (x1, y1) = cell_of([bbox[2], bbox[3]]);
+        let mut n = 0;
+        for (&(x, y), tree) in self.cells.range((x0, y0)..=(x1, y1)) {
+            if y < y0 || y > y1 {
+                continue;
+            }
+            // a cell holds the points with x·CELL ≤ lon < (x+1)·CELL (exact: CELL is 2⁻²)
+            let whole = f64::from(x) * CELL >= bbox[0]
+                && f64::from(x + 1) * CELL <= bbox[2]
+                && f64::from(y) * CELL >= bbox[1]
+                && f64::from(y + 1) * CELL <= bbox[3];
+            n += if whole {
+                tree.size()
+            } else {
+                tree.locate_in_envelope_intersecting(&envelope).count()
+            };
+        }
+        n
+    }
+
+    /// The first `n` positions (in catalogue order) whose point lies in the box, found by
+    /// reading the rows in order and stopping at the `n`th: cheap when the box holds many.
+    pub fn first_in_bbox(&self, bbox: [f64; 4], n: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(n.min(self.len()));
+        if n == 0 {
+            return out;
+        }
+        for i in 0..self.len() as u32 {
+            let p = self.row(i).point;
+            if p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3] {
+                out.push(i);
+                if out.len() == n {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// Positions of incidents whose point lies in the box (edges included), ascending.
     /// `bbox` is minLon, minLat, maxLon, maxLat in degrees.
     pub fn in_bbox(&self, bbox: [f64; 4]) -> Vec<u32> {

@@ -182,6 +182,44 @@ impl Filter {
         )
     }
 
+    /// `numberMatched` and the positions from `offset` (at most `limit`) without finding every
+    /// match, when that is cheaper: for a box and no other filter, the count comes from the
+    /// R-tree's cells and the page from reading the catalogue in order until it is full, as
+    /// long as that reads fewer rows than collecting and sorting every match would cost.
+    /// `None` when the filter or the sizes call for [`Filter::select`]; the answer is then the
+    /// same as `select` followed by the page.
+    pub fn count_and_page(
+        &self,
+        catalog: &Catalog,
+        offset: usize,
+        limit: usize,
+    ) -> Option<(usize, Vec<u32>)> {
+        let bbox = self.bbox?;
+        if self.region.is_some()
+            || self.datetime.is_some()
+            || !self.event_types.is_empty()
+            || !self.review.is_empty()
+            || !self.admin1.is_empty()
+            || !self.actor1.is_empty()
+        {
+            return None;
+        }
+        let count = catalog.count_in_bbox(bbox);
+        let end = offset.saturating_add(limit).min(count);
+        if count == 0 || end == 0 {
+            return Some((count, Vec::new()));
+        }
+        // rows read by the scan, about end · len / count, against count · log2(count)
+        let scan = end as f64 * catalog.len() as f64 / count as f64;
+        let collect = count as f64 * (count as f64).log2().max(1.0);
+        if scan > collect {
+            return None;
+        }
+        let first = catalog.first_in_bbox(bbox, end);
+        let start = offset.min(first.len());
+        Some((count, first[start..].to_vec()))
+    }
+
     /// The slice of `matched` that `offset` and `limit` select (`default_limit` when no limit
     /// was given; `None` for all).
     pub fn page<'a>(&self, matched: &'a [u32], default_limit: Option<usize>) -> &'a [u32] {
@@ -418,6 +456,60 @@ fn parse_limit(value: &str) -> Result<usize, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_and_page_equals_select_then_page() {
+        let gazetteer = Gazetteer::embedded().expect("gazetteer");
+        let catalog = Catalog::new(crate::incidents::synthetic::incidents(20_000, 5));
+        let mut rng = crate::incidents::synthetic::Rng::new(9);
+        let mut fast = 0;
+        // grid-aligned boxes (whole cells counted by size), random ones, tiny and huge ones
+        let mut boxes = vec![
+            [36.0, 35.0, 37.0, 36.0],
+            [35.75, 32.25, 42.5, 37.5],
+            [-180.0, -90.0, 180.0, 90.0],
+            [36.25, 35.25, 36.5, 35.5],
+            [10.0, 10.0, 11.0, 11.0],
+        ];
+        for _ in 0..300 {
+            let (a, b) = (rng.unit(), rng.unit());
+            let (c, d) = (rng.unit(), rng.unit());
+            boxes.push([
+                35.5 + 7.0 * a.min(b),
+                32.3 + 5.0 * c.min(d),
+                35.5 + 7.0 * a.max(b),
+                32.3 + 5.0 * c.max(d),
+            ]);
+        }
+        for (n, bbox) in boxes.into_iter().enumerate() {
+            assert_eq!(catalog.count_in_bbox(bbox), catalog.in_bbox(bbox).len());
+            let offset = [0, 0, 3, 50, 20_000][n % 5];
+            let limit = [100, 1, 10, 0, 7][n % 5];
+            let filter = Filter {
+                bbox: Some(bbox),
+                offset,
+                limit: Some(limit),
+                ..Filter::default()
+            };
+            let matched = filter.select(&catalog, &gazetteer);
+            let page = filter.page(&matched, None).to_vec();
+            if let Some((count, got)) = filter.count_and_page(&catalog, offset, limit) {
+                fast += 1;
+                assert_eq!((count, got), (matched.len(), page), "box {bbox:?}");
+            }
+        }
+        assert!(fast > 50, "the scan was chosen only {fast} times");
+        // any other filter goes through select
+        let dated = Filter {
+            bbox: Some([36.0, 35.0, 37.0, 36.0]),
+            datetime: Some(DateRange {
+                start: None,
+                end: None,
+            }),
+            ..Filter::default()
+        };
+        assert_eq!(dated.count_and_page(&catalog, 0, 10), None);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")

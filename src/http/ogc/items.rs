@@ -179,7 +179,15 @@ pub async fn items(
                 .transpose()?;
             let filter = Filter::parse(&params.0, state.gazetteer(), &[])?;
             let catalog = state.catalog();
-            let matched = filter.select(&catalog, state.gazetteer());
+            // the first page of a box alone may be answered without finding every match
+            let fast = match cursor {
+                None => filter.count_and_page(&catalog, 0, if hits { 0 } else { limit }),
+                Some(_) => None,
+            };
+            let matched = match fast {
+                Some(_) => Vec::new(),
+                None => filter.select(&catalog, state.gazetteer()),
+            };
             let export = query_with(
                 &request
                     .iter()
@@ -208,7 +216,26 @@ pub async fn items(
                 ));
             }
             if hits {
-                let mut body = page_head(matched.len(), &links, 0, catalog.made());
+                let count = fast.as_ref().map_or(matched.len(), |(count, _)| *count);
+                let mut body = page_head(count, &links, 0, catalog.made());
+                body.extend_from_slice(b"]}");
+                body
+            } else if let Some((count, page)) = fast {
+                if let Some(&last) = page.last().filter(|_| page.len() < count) {
+                    next_prev(
+                        &mut links,
+                        "next",
+                        "cursor",
+                        Cursor::after(&catalog, last).encode(),
+                    );
+                }
+                let head = page_head(count, &links, page.len(), catalog.made());
+                if page.len() > ONE_BUFFER {
+                    let chunks = collection::features_chunks(catalog, head, page, b"]}".to_vec());
+                    return Ok(streamed(GEOJSON, chunks));
+                }
+                let mut body = head;
+                collection::push_features(&mut body, &catalog, &page, true);
                 body.extend_from_slice(b"]}");
                 body
             } else {
