@@ -3,6 +3,7 @@
 #
 #   scripts/frames.sh              # COUNTS="1000000 10000" by default
 #   COUNTS=200000 scripts/frames.sh
+#   FRAMES_QUERY=resolution=full scripts/frames.sh   # full resolution while moving, too
 #
 # From a clean checkout: builds the release binary and the synthetic example, installs the
 # page's test tools (npm ci) when missing, makes a data directory per count (seed 7) in a

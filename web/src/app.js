@@ -162,7 +162,16 @@ function boundsOf(feature) {
 /** The filters and the language, as in the URL's query. */
 function emptyState() {
   return {
-    region: '', bbox: null, from: '', to: '', types: [], review: '', lang: 'en', osm: false, tilesAbove: null,
+    region: '',
+    bbox: null,
+    from: '',
+    to: '',
+    types: [],
+    review: '',
+    lang: 'en',
+    osm: false,
+    tilesAbove: null,
+    fullResolution: false,
   };
 }
 
@@ -182,6 +191,7 @@ function readState(search) {
   state.osm = q.get('osm') === '1';
   const tilesAbove = Number(q.get('tiles_above') ?? '');
   if (q.has('tiles_above') && Number.isInteger(tilesAbove) && tilesAbove >= 0) state.tilesAbove = tilesAbove;
+  state.fullResolution = q.get('resolution') === 'full';
   return state;
 }
 
@@ -196,6 +206,7 @@ function writeState(state) {
   if (state.lang !== 'en') q.set('lang', state.lang);
   if (state.osm) q.set('osm', '1');
   if (state.tilesAbove !== null) q.set('tiles_above', String(state.tilesAbove));
+  if (state.fullResolution) q.set('resolution', 'full');
   return q.toString();
 }
 
@@ -260,6 +271,72 @@ map.on('error', (event) => {
 // Exposed for debugging and for the browser tests.
 window.incidentMap = map;
 
+/**
+ * MapLibre (6.17) draws its sky, a pass over the whole canvas, at the start of every frame, even
+ * when the style has no sky. On a flat Mercator map (pitch 0) the horizon is never in view and
+ * the pass changes no pixel, but it costs time: in software WebGL (SwiftShader, as on a virtual
+ * desktop without a GPU) it took 25 of the 29 ms of an otherwise empty frame at 1280×800. It is
+ * skipped while the map is flat; a tilted map draws it as before. The painter's table of draw
+ * functions is internal to MapLibre: the browser test checks that the skip is in place and that
+ * the picture is the same with and without it (`map.skipFlatSky = false` turns it off).
+ */
+function skipSkyWhenFlat() {
+  const { painter } = map;
+  const draw = painter && painter.drawFunctions;
+  if (!draw || typeof draw.sky !== 'function') return false;
+  const drawSky = draw.sky;
+  map.skipFlatSky = true;
+  painter.drawFunctions = {
+    ...draw,
+    sky: (...args) => {
+      if (!map.skipFlatSky || map.getPitch() !== 0) drawSky(...args);
+    },
+  };
+  return true;
+}
+document.body.dataset.sky = skipSkyWhenFlat() ? 'skipped-when-flat' : 'drawn';
+
+/** Share of the full resolution a software renderer draws at while the map moves. */
+const MOVING_RESOLUTION = 0.5;
+
+/** The WebGL renderer's name ('' when the browser does not tell). */
+function webglRenderer() {
+  try {
+    const { gl } = map.painter.context;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Software WebGL (no GPU: SwiftShader, llvmpipe, as on many virtual desktops) fills every pixel
+ * on the CPU; a frame of this map at 1280×800 took it about 50 ms with a million incidents. On
+ * such a renderer the map draws at half resolution (a quarter of the pixels) while it moves and
+ * at full resolution again as soon as it stops; `?resolution=full` keeps full resolution. With a
+ * GPU nothing changes. MapLibre's public setPixelRatio() resizes through map.resize(), which stops
+ * a drag in progress, so the canvas is resized through the internal step resize() itself uses
+ * (`_overridePixelRatio`, `_resizeInternal`); the browser test checks that it works.
+ */
+function reduceResolutionWhileMoving() {
+  const renderer = webglRenderer();
+  if (state.fullResolution || !/swiftshader|llvmpipe|lavapipe|softpipe|software/i.test(renderer)
+    || typeof map._resizeInternal !== 'function' || !('_overridePixelRatio' in map)) return 'full';
+  let reduced = false;
+  const apply = (on) => {
+    if (on === reduced) return;
+    reduced = on;
+    map._overridePixelRatio = on ? window.devicePixelRatio * MOVING_RESOLUTION : null;
+    map._resizeInternal(false);
+    map.triggerRepaint();
+  };
+  map.on('move', () => apply(map.isMoving()));
+  map.on('moveend', () => apply(false));
+  return 'reduced-while-moving';
+}
+document.body.dataset.resolution = reduceResolutionWhileMoving();
+
 // Arabic labels are shaped and laid out right-to-left by the RTL plugin, served from here.
 setRTLTextPlugin('/assets/mapbox-gl-rtl-text.mjs', false).catch((err) => {
   setError('rtl', `Arabic labels: ${err.message}`);
@@ -277,9 +354,11 @@ function setOsm(on) {
   if (on && !present) {
     map.addSource('osm', OSM);
     map.addLayer({ id: 'osm', type: 'raster', source: 'osm', paint: { 'raster-opacity': 0.75 } }, 'regions-fill');
+    map.setLayoutProperty('regions-fill', 'visibility', 'visible');
   } else if (!on && present) {
     map.removeLayer('osm');
     map.removeSource('osm');
+    map.setLayoutProperty('regions-fill', 'visibility', 'none');
   }
 }
 

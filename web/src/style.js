@@ -116,6 +116,12 @@ export function labelText(lang) {
   ];
 }
 
+/** The governorates' tint: this colour at this opacity. */
+const REGION_TINT = '#d8c596';
+const REGION_TINT_OPACITY = 0.14;
+/** #fbf8f1 (the country's own colour) under the governorates' tint, blended once here. */
+export const SYRIA_TINTED = '#f6f1e4';
+
 export function buildStyle(lang) {
   const isSyria = ['==', ['get', 'iso_a3'], 'SYR'];
   const labelPaint = {
@@ -141,18 +147,25 @@ export function buildStyle(lang) {
       },
     },
     layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': '#b8d4e8' } },
+      // No background layer: the sea is the map container's CSS background (style.css), showing
+      // through where no country is drawn, which saves the renderer a pass over every pixel.
       {
         id: 'countries-fill',
         type: 'fill',
         source: 'countries',
-        paint: { 'fill-color': ['case', isSyria, '#fbf8f1', '#e4e2dc'] },
+        // Outlines are the line layers' own; the fills' antialiased edges would draw them twice.
+        // Syria's colour already holds the governorates' tint (REGION_TINT over #fbf8f1), so the
+        // regions' fill need not be drawn over it.
+        paint: { 'fill-color': ['case', isSyria, SYRIA_TINTED, '#e4e2dc'], 'fill-antialias': false },
       },
       {
         id: 'regions-fill',
         type: 'fill',
         source: 'regions',
-        paint: { 'fill-color': '#d8c596', 'fill-opacity': 0.14 },
+        // Drawn only over the OpenStreetMap layer (app.js), to tint Syria there as the country fill
+        // does without it.
+        layout: { visibility: 'none' },
+        paint: { 'fill-color': REGION_TINT, 'fill-opacity': REGION_TINT_OPACITY, 'fill-antialias': false },
       },
       {
         id: 'regions-line',
@@ -180,7 +193,7 @@ export function buildStyle(lang) {
         id: 'area-fill',
         type: 'fill',
         source: 'area',
-        paint: { 'fill-color': '#0969da', 'fill-opacity': 0.06 },
+        paint: { 'fill-color': '#0969da', 'fill-opacity': 0.06, 'fill-antialias': false },
       },
       {
         id: 'area-line',

@@ -630,6 +630,77 @@ try {
   assert.ok(await small.isVisible('#region'));
   await phone.close();
 
+  step('software WebGL: no sky pass on a flat map, half resolution only while moving');
+  const drawing = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const flat = await open(drawing, '/');
+  const renderInfo = await flat.evaluate(() => {
+    const { gl } = window.incidentMap.painter.context;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    return {
+      renderer: String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)),
+      sky: document.body.dataset.sky,
+      resolution: document.body.dataset.resolution,
+    };
+  });
+  assert.equal(renderInfo.sky, 'skipped-when-flat', 'MapLibre\'s sky pass is found and skipped');
+  // The frame's pixels, read as it is drawn, are the same with the sky pass and without it.
+  const framePixels = (page, skip) => page.evaluate((skipSky) => new Promise((resolve) => {
+    const map = window.incidentMap;
+    map.skipFlatSky = skipSky;
+    map.once('render', () => {
+      const { gl } = map.painter.context;
+      const pixels = new Uint8Array(gl.drawingBufferWidth * gl.drawingBufferHeight * 4);
+      gl.readPixels(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+      let hash = 0;
+      let opaque = 0;
+      for (let i = 0; i < pixels.length; i += 1) hash = (Math.imul(hash, 31) + pixels[i]) | 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] === 255) opaque += 1;
+      resolve({ hash, opaque, size: pixels.length / 4 });
+    });
+    map.triggerRepaint();
+  }), skip);
+  const skipped = await framePixels(flat, true);
+  const withSky = await framePixels(flat, false);
+  assert.ok(skipped.opaque > skipped.size / 4, `the frame was read: ${JSON.stringify(skipped)}`);
+  assert.deepEqual(withSky, skipped, 'the same pixels with and without the sky pass');
+  await flat.evaluate(() => { window.incidentMap.skipFlatSky = true; });
+
+  // A drag with the mouse: the map follows the pointer, at half resolution while it moves on a
+  // software renderer and at full resolution once it stops; ?resolution=full keeps it full.
+  const software = /swiftshader|llvmpipe|lavapipe|softpipe|software/i.test(renderInfo.renderer);
+  assert.equal(renderInfo.resolution, software ? 'reduced-while-moving' : 'full', renderInfo.renderer);
+  const drag = async (page) => {
+    const from = [800, 400];
+    const to = [1000, 460];
+    const width = () => page.evaluate(() => window.incidentMap.getCanvas().width);
+    const full = await width();
+    const grabbed = await page.evaluate(([x, y]) => window.incidentMap.unproject([x, y]).toArray(), from);
+    await page.mouse.move(...from);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i += 1) {
+      await page.mouse.move(from[0] + ((to[0] - from[0]) * i) / 10, from[1] + ((to[1] - from[1]) * i) / 10);
+    }
+    const moving = await width();
+    await page.waitForTimeout(400); // no speed left at release: no inertia
+    await page.mouse.up();
+    await settled(page);
+    const landed = await page.evaluate((lngLat) => {
+      const point = window.incidentMap.project(lngLat);
+      return [point.x, point.y];
+    }, grabbed);
+    return { full, moving, after: await width(), landed, to };
+  };
+  const dragged = await drag(flat);
+  assert.equal(dragged.moving, software ? Math.round(dragged.full / 2) : dragged.full, JSON.stringify(dragged));
+  assert.equal(dragged.after, dragged.full, 'full resolution once the map stops');
+  assert.ok(Math.hypot(dragged.landed[0] - dragged.to[0], dragged.landed[1] - dragged.to[1]) < 3,
+    `the place grabbed is under the pointer after the drag: ${JSON.stringify(dragged)}`);
+  const fullPage = await open(drawing, '/?resolution=full');
+  assert.equal(await fullPage.evaluate(() => document.body.dataset.resolution), 'full');
+  const draggedFull = await drag(fullPage);
+  assert.equal(draggedFull.moving, draggedFull.full, '?resolution=full keeps full resolution');
+  await drawing.close();
+
   step('the OpenStreetMap background is requested only when switched on');
   const online = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const tiles = [];
@@ -644,9 +715,12 @@ try {
   await osmPage.goto(`${base}/`);
   await settled(osmPage);
   assert.equal(tiles.length, 0, 'no tile is requested before the switch');
+  const regionTint = () => osmPage.evaluate(() => window.incidentMap.getLayoutProperty('regions-fill', 'visibility'));
+  assert.equal(await regionTint(), 'none', 'the country fill carries the governorates\' tint');
   await osmPage.check('#osm');
   await settled(osmPage);
   assert.equal(queryOf(osmPage).get('osm'), '1');
+  assert.equal(await regionTint(), 'visible', 'the tint is drawn over the OpenStreetMap layer');
   assert.ok(tiles.length > 0, 'tiles are requested once switched on');
   await online.close();
 

@@ -8,7 +8,10 @@
 // zooms and flights runs while requestAnimationFrame records the interval between frames.
 // Prints p50/p95/p99/max frame time, the share of frames over 50 ms, and tile request times
 // (a first pass over a set of tiles, then the same tiles again). Chromium here draws WebGL in
-// software (SwiftShader): frames are slower than on a machine with a GPU.
+// software (SwiftShader): frames are slower than on a machine with a GPU, and the page draws at
+// half resolution while the map moves (app.js); FRAMES_QUERY=resolution=full measures it at full
+// resolution throughout. FRAMES_VIEWPORT=WxH changes the window (1280x800), FRAMES_ARGS adds
+// Chromium flags.
 
 import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -67,11 +70,13 @@ async function timeTiles(urls) {
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--ignore-gpu-blocklist', '--enable-unsafe-swiftshader'],
+  args: ['--no-sandbox', '--ignore-gpu-blocklist', '--enable-unsafe-swiftshader',
+    ...(process.env.FRAMES_ARGS ?? '').split(' ').filter(Boolean)],
 });
 const errors = [];
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const [width, height] = (process.env.FRAMES_VIEWPORT ?? '1280x800').split('x').map(Number);
+  const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
   page.on('console', (message) => {
@@ -83,7 +88,8 @@ try {
   });
 
   const opened = Date.now();
-  await page.goto(`${base}/`);
+  // FRAMES_QUERY adds a query to the page's URL, e.g. resolution=full
+  await page.goto(`${base}/${process.env.FRAMES_QUERY ? `?${process.env.FRAMES_QUERY}` : ''}`);
   await page.waitForFunction(() => window.incidentMap && document.body.dataset.loaded
     && !document.getElementById('status').textContent.includes('…'), null, { timeout: 600000 });
   await page.evaluate(() => new Promise((resolve) => {
@@ -94,6 +100,13 @@ try {
   const firstIdle = Date.now() - opened;
   const info = await page.evaluate(() => ({
     mode: document.body.dataset.mode,
+    resolution: document.body.dataset.resolution,
+    sky: document.body.dataset.sky,
+    renderer: (() => {
+      const { gl } = window.incidentMap.painter.context;
+      const ext = gl.getExtension('WEBGL_debug_renderer_info');
+      return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    })(),
     status: document.getElementById('status').textContent,
   }));
 
@@ -163,6 +176,7 @@ try {
   const filteredAgain = summary(await timeTiles(filtered));
 
   console.log(`frames ${label}: ${info.mode} mode, status "${info.status}"; `
+    + `resolution while moving: ${info.resolution}; sky: ${info.sky}; renderer: ${info.renderer}; `
     + `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
   console.log(`  first load to idle: ${(firstIdle / 1000).toFixed(1)} s; tile requests by the page: ${tileRequests}`);
   console.log(`  all moves: ${all.n} frames, p50 ${ms(all.p50)}, p95 ${ms(all.p95)}, p99 ${ms(all.p99)}, `
@@ -178,7 +192,7 @@ try {
     + `(builds the filter's point set), the others p50 ${ms(rest.p50)}, max ${ms(rest.max)}; `
     + `again p50 ${ms(filteredAgain.p50)}`);
   console.log(JSON.stringify({
-    label, mode: info.mode, firstIdleMs: firstIdle, frames: all, over50, perStep, tiles: { first, again, filteredFirst: filteredFirst[0], filteredRest: rest, filteredAgain },
+    label, mode: info.mode, resolution: info.resolution, renderer: info.renderer, firstIdleMs: firstIdle, frames: all, over50, perStep, tiles: { first, again, filteredFirst: filteredFirst[0], filteredRest: rest, filteredAgain },
   }));
   if (errors.length) {
     console.error(errors.join('\n'));
