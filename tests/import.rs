@@ -12,8 +12,7 @@ use std::sync::OnceLock;
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
-use common::{get, state_with, Reply};
-use incident_map::app;
+use common::{app_with_token, get, Reply};
 use incident_map::gazetteer::Gazetteer;
 use incident_map::import::{self, InputFormat, RowAt};
 use incident_map::incidents::{seed, synthetic, Incident, Review, Store};
@@ -430,10 +429,6 @@ fn export_then_import_gives_the_same_features() {
 
 // ---- HTTP ----
 
-fn app_with_token(token: Option<&str>) -> Router {
-    app(state_with(&[]).with_token(token.map(str::to_string)))
-}
-
 async fn post(
     app: &Router,
     uri: &str,
@@ -441,19 +436,7 @@ async fn post(
     content_type: Option<&str>,
     body: Vec<u8>,
 ) -> Reply {
-    let mut req = Request::builder().method("POST").uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    if let Some(ct) = content_type {
-        req = req.header("content-type", ct);
-    }
-    common::send(
-        app,
-        req.body(Body::from(body)).expect("request"),
-        format!("POST {uri}"),
-    )
-    .await
+    common::send_body(app, "POST", uri, token, content_type, body).await
 }
 
 fn fixture_bytes(name: &str) -> Vec<u8> {

@@ -5,46 +5,16 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::Request;
 use axum::Router;
-use common::{get, state_with, Reply};
-use incident_map::app;
+use common::{app_with_token, get, send_body, Reply};
 
 const TOKEN: &str = "s3cret-token";
 const SEED_ARTICLE: &str = include_str!("../seeds/000_256fd19c77ba421f.txt");
 const EN_ARTICLE: &str = include_str!("../seeds/eval/en_desert_north.txt");
 const AR_ARTICLE: &str = include_str!("../seeds/eval/ar_east_south.txt");
 
-fn app_with_token(token: Option<&str>) -> Router {
-    app(state_with(&[]).with_token(token.map(str::to_string)))
-}
-
-async fn send(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> Reply {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    if let Some(ct) = content_type {
-        req = req.header("content-type", ct);
-    }
-    common::send(
-        app,
-        req.body(Body::from(body)).expect("request"),
-        format!("{method} {uri}"),
-    )
-    .await
-}
-
 async fn post_text(app: &Router, token: Option<&str>, text: &str) -> Reply {
-    send(
+    send_body(
         app,
         "POST",
         "/api/articles",
@@ -68,7 +38,7 @@ async fn writes_need_a_configured_token_and_the_right_one() {
         "{}",
         r.text()
     );
-    send(
+    send_body(
         &closed,
         "DELETE",
         "/api/incidents/SYR-2025-0001",
@@ -85,7 +55,7 @@ async fn writes_need_a_configured_token_and_the_right_one() {
         r.expect_status(401);
         assert_eq!(r.header("www-authenticate"), "Bearer");
         assert_eq!(r.json()["error"], "unauthorized");
-        let r = send(
+        let r = send_body(
             &open,
             "PATCH",
             "/api/incidents/SYR-2025-0001",
@@ -122,7 +92,7 @@ async fn bad_bodies_are_400_and_oversized_413() {
         (Some("application/json"), b"{not json".to_vec()),
         (Some("image/png"), b"abc".to_vec()),
     ] {
-        let r = send(&app, "POST", "/api/articles", Some(TOKEN), ct, body).await;
+        let r = send_body(&app, "POST", "/api/articles", Some(TOKEN), ct, body).await;
         r.expect_status(400);
         let v = r.json();
         assert!(v["error"].is_string() && v["detail"].is_string(), "{v}");
@@ -132,7 +102,7 @@ async fn bad_bodies_are_400_and_oversized_413() {
     r.expect_status(413);
     assert_eq!(r.json()["error"], "payload too large");
     let body = serde_json::json!({ "text": big }).to_string().into_bytes();
-    send(
+    send_body(
         &app,
         "POST",
         "/api/articles",
@@ -155,7 +125,7 @@ async fn an_english_report_lands_on_the_map_once() {
         "published": "2026-02-25",
         "text": EN_ARTICLE,
     });
-    let r = send(
+    let r = send_body(
         &app,
         "POST",
         "/api/articles",
@@ -266,7 +236,7 @@ async fn review_patch_and_delete_reach_every_endpoint() {
     let uri = format!("/api/incidents/{id}");
 
     // mark curated and correct the fatalities
-    let r = send(
+    let r = send_body(
         &app,
         "PATCH",
         &uri,
@@ -284,7 +254,7 @@ async fn review_patch_and_delete_reach_every_endpoint() {
     assert!(common::ids(&curated).contains(&id));
 
     // move it to another gazetteer place: the R-tree sees the new point
-    let r = send(
+    let r = send_body(
         &app,
         "PATCH",
         &uri,
@@ -311,7 +281,7 @@ async fn review_patch_and_delete_reach_every_endpoint() {
         r#"{}"#,
         r#"[1]"#,
     ] {
-        let r = send(
+        let r = send_body(
             &app,
             "PATCH",
             &uri,
@@ -332,7 +302,7 @@ async fn review_patch_and_delete_reach_every_endpoint() {
     assert_eq!(get(&app, &uri).await.json(), before);
 
     // a type correction takes ACLED's disorder type along
-    let r = send(
+    let r = send_body(
         &app,
         "PATCH",
         &uri,
@@ -348,7 +318,7 @@ async fn review_patch_and_delete_reach_every_endpoint() {
     );
 
     // delete: gone from the item, the list, the bbox search
-    send(&app, "DELETE", &uri, Some(TOKEN), None, vec![])
+    send_body(&app, "DELETE", &uri, Some(TOKEN), None, vec![])
         .await
         .expect_status(204);
     get(&app, &uri).await.expect_status(404);
@@ -356,10 +326,10 @@ async fn review_patch_and_delete_reach_every_endpoint() {
         .await
         .json();
     assert!(!common::ids(&after).contains(&id));
-    send(&app, "DELETE", &uri, Some(TOKEN), None, vec![])
+    send_body(&app, "DELETE", &uri, Some(TOKEN), None, vec![])
         .await
         .expect_status(404);
-    send(
+    send_body(
         &app,
         "PATCH",
         "/api/incidents/NOPE",

@@ -410,6 +410,11 @@ async fn read_only_refuses_every_write_even_with_the_token() {
 
 // ---------------------------------------------------------------- CORS
 
+/// A GET sent by a page of `origin`.
+async fn get_from(app: &Router, uri: &str, origin: &str) -> Reply {
+    call(app, "GET", uri, &[("origin", origin)], Vec::new()).await
+}
+
 async fn preflight(app: &Router, origin: &str, method: &str) -> Reply {
     call(
         app,
@@ -440,14 +445,7 @@ fn cors_headers(r: &Reply) -> Vec<String> {
 async fn cors_is_off_unless_origins_are_given() {
     let site = "https://maps.example.org";
     let off = app(Options::default());
-    let r = call(
-        &off,
-        "GET",
-        "/api/incidents",
-        &[("origin", site)],
-        Vec::new(),
-    )
-    .await;
+    let r = get_from(&off, "/api/incidents", site).await;
     r.expect_status(200);
     assert!(cors_headers(&r).is_empty(), "{:?}", r.headers);
     let r = preflight(&off, site, "PATCH").await;
@@ -459,14 +457,7 @@ async fn cors_is_off_unless_origins_are_given() {
             .expect("origins"),
         ..Options::default()
     });
-    let r = call(
-        &on,
-        "GET",
-        "/api/incidents",
-        &[("origin", site)],
-        Vec::new(),
-    )
-    .await;
+    let r = get_from(&on, "/api/incidents", site).await;
     r.expect_status(200);
     assert_eq!(r.header("access-control-allow-origin"), site);
     let vary: Vec<String> = r
@@ -481,14 +472,7 @@ async fn cors_is_off_unless_origins_are_given() {
         .header("access-control-expose-headers")
         .to_ascii_lowercase()
         .contains("content-disposition"));
-    let r = call(
-        &on,
-        "GET",
-        "/api/incidents",
-        &[("origin", "https://evil.example")],
-        Vec::new(),
-    )
-    .await;
+    let r = get_from(&on, "/api/incidents", "https://evil.example").await;
     assert_eq!(r.header("access-control-allow-origin"), "");
     let r = preflight(&on, site, "PATCH").await;
     assert!(r.status.is_success(), "{}", r.status);
@@ -500,14 +484,7 @@ async fn cors_is_off_unless_origins_are_given() {
         .contains("authorization"));
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     // an error is readable by the allowed page too
-    let r = call(
-        &on,
-        "GET",
-        "/api/incidents?bbox=1",
-        &[("origin", site)],
-        Vec::new(),
-    )
-    .await;
+    let r = get_from(&on, "/api/incidents?bbox=1", site).await;
     r.expect_status(400);
     assert_eq!(r.header("access-control-allow-origin"), site);
 
@@ -516,14 +493,7 @@ async fn cors_is_off_unless_origins_are_given() {
         cors: Cors::from_origins(&["*".to_string()]).expect("any"),
         ..Options::default()
     });
-    let r = call(
-        &any,
-        "GET",
-        "/api/incidents",
-        &[("origin", "https://elsewhere.example")],
-        Vec::new(),
-    )
-    .await;
+    let r = get_from(&any, "/api/incidents", "https://elsewhere.example").await;
     assert_eq!(r.header("access-control-allow-origin"), "*");
     let r = preflight(&any, "https://elsewhere.example", "DELETE").await;
     let methods = r.header("access-control-allow-methods");

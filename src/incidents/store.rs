@@ -569,6 +569,40 @@ fn validate_all(incidents: &[Incident]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Binds an incident's values to parameters 1 to 22 of `stmt`, in the order of [`COLUMNS`].
+fn bind_columns(stmt: &mut rusqlite::Statement<'_>, i: &Incident) -> rusqlite::Result<()> {
+    let event_date = i.event_date.to_string();
+    let event_date_end = i.event_date_end.map(|d| d.to_string());
+    let values: [&dyn rusqlite::ToSql; 22] = [
+        &i.id,
+        &event_date,
+        &event_date_end,
+        &i.time_precision,
+        &i.disorder_type,
+        &i.event_type,
+        &i.sub_event_type,
+        &i.actor1,
+        &i.actor2,
+        &i.fatalities,
+        &i.location,
+        &i.location_ar,
+        &i.admin1,
+        &i.admin1_ar,
+        &i.geo_precision,
+        &i.place_id,
+        &i.notes,
+        &i.source_text,
+        &i.source,
+        &i.review.as_str(),
+        &i.lon,
+        &i.lat,
+    ];
+    for (n, value) in values.into_iter().enumerate() {
+        stmt.raw_bind_parameter(n + 1, value)?;
+    }
+    Ok(())
+}
+
 /// Writes incidents and their feature bytes with `verb` (`INSERT` or `INSERT OR REPLACE`)
 /// inside a transaction.
 fn insert_incidents(
@@ -581,32 +615,9 @@ fn insert_incidents(
          (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)"
     ))?;
     for row in rows {
-        let i = &row.incident;
-        stmt.execute(params![
-            i.id,
-            i.event_date.to_string(),
-            i.event_date_end.map(|d| d.to_string()),
-            i.time_precision,
-            i.disorder_type,
-            i.event_type,
-            i.sub_event_type,
-            i.actor1,
-            i.actor2,
-            i.fatalities,
-            i.location,
-            i.location_ar,
-            i.admin1,
-            i.admin1_ar,
-            i.geo_precision,
-            i.place_id,
-            i.notes,
-            i.source_text,
-            i.source,
-            i.review.as_str(),
-            i.lon,
-            i.lat,
-            &row.feature[..],
-        ])?;
+        bind_columns(&mut stmt, &row.incident)?;
+        stmt.raw_bind_parameter(23, &row.feature[..])?;
+        stmt.raw_execute()?;
     }
     Ok(())
 }
@@ -758,38 +769,15 @@ mod tests {
 
     /// Writes incidents the way a build without the feature column did.
     fn write_old(conn: &Connection, incidents: &[Incident]) {
-        for i in incidents {
-            conn.execute(
-                &format!(
-                    "INSERT OR REPLACE INTO incidents ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,\
-                     ?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
-                ),
-                params![
-                    i.id,
-                    i.event_date.to_string(),
-                    i.event_date_end.map(|d| d.to_string()),
-                    i.time_precision,
-                    i.disorder_type,
-                    i.event_type,
-                    i.sub_event_type,
-                    i.actor1,
-                    i.actor2,
-                    i.fatalities,
-                    i.location,
-                    i.location_ar,
-                    i.admin1,
-                    i.admin1_ar,
-                    i.geo_precision,
-                    i.place_id,
-                    i.notes,
-                    i.source_text,
-                    i.source,
-                    i.review.as_str(),
-                    i.lon,
-                    i.lat,
-                ],
-            )
+        let mut stmt = conn
+            .prepare(&format!(
+                "INSERT OR REPLACE INTO incidents ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,\
+                 ?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+            ))
             .expect("old insert");
+        for i in incidents {
+            bind_columns(&mut stmt, i).expect("bind");
+            stmt.raw_execute().expect("old insert");
         }
     }
 

@@ -25,6 +25,11 @@ pub fn seeded_app() -> Router {
     app(state_with(&[]))
 }
 
+/// The seeded app with a write token, or without one (writes refused).
+pub fn app_with_token(token: Option<&str>) -> Router {
+    app(state_with(&[]).with_token(token.map(str::to_string)))
+}
+
 pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -74,6 +79,30 @@ pub async fn get(app: &Router, uri: &str) -> Reply {
         app,
         Request::get(uri).body(Body::empty()).expect("request"),
         uri.to_string(),
+    )
+    .await
+}
+
+/// A request with a body, a bearer `token` and a `content_type` when given.
+pub async fn send_body(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(ct) = content_type {
+        req = req.header("content-type", ct);
+    }
+    send(
+        app,
+        req.body(Body::from(body)).expect("request"),
+        format!("{method} {uri}"),
     )
     .await
 }

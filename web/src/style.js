@@ -120,7 +120,7 @@ export function labelText(lang) {
 const REGION_TINT = '#d8c596';
 const REGION_TINT_OPACITY = 0.14;
 /** #fbf8f1 (the country's own colour) under the governorates' tint, blended once here. */
-export const SYRIA_TINTED = '#f6f1e4';
+const SYRIA_TINTED = '#f6f1e4';
 
 export function buildStyle(lang) {
   const isSyria = ['==', ['get', 'iso_a3'], 'SYR'];
